@@ -1,0 +1,313 @@
+//! The columnar store: each table kept column by column.
+//!
+//! Dates are day numbers, countries small integer ids, vocabularies `u8`,
+//! counts `u64`, texts interned ids. Typed records are read back out by
+//! iterators; queries run over the columns directly.
+
+mod intern;
+
+pub(crate) use intern::Interner;
+
+use std::fmt;
+use std::str::FromStr;
+use std::sync::OnceLock;
+
+use crate::record::{date_of_day, Day};
+use crate::{
+    Country, DeportationEvent, PolicyStatement, PopulationType, Registration, ReturnKind, Stance,
+};
+
+/// Marks an absent optional country in a country column.
+pub(crate) const NO_COUNTRY: u16 = u16::MAX;
+/// Marks an empty `period_start` (the same day as `date`).
+pub(crate) const NO_DAY: Day = Day::MIN;
+
+/// One of the three tables of a dataset.
+///
+/// ```
+/// use refugee_data::Table;
+/// let t: Table = "deportations".parse()?;
+/// assert_eq!(t.file_name(), "deportations.csv");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub enum Table {
+    /// `registrations.csv`: stocks.
+    Registrations,
+    /// `deportations.csv`: flows.
+    Deportations,
+    /// `statements.csv`: policy statements.
+    Statements,
+}
+
+impl Table {
+    /// The three tables, in the order of the contract.
+    pub const ALL: [Table; 3] = [Table::Registrations, Table::Deportations, Table::Statements];
+
+    /// The table's name: `registrations`, `deportations` or `statements`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Table::Registrations => "registrations",
+            Table::Deportations => "deportations",
+            Table::Statements => "statements",
+        }
+    }
+
+    /// The file name in a dataset directory, e.g. `registrations.csv`.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Table::Registrations => "registrations.csv",
+            Table::Deportations => "deportations.csv",
+            Table::Statements => "statements.csv",
+        }
+    }
+}
+
+impl fmt::Display for Table {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The error for a name that is not a table.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("\"{0}\" is not a table (expected registrations, deportations or statements)")]
+pub struct UnknownTable(String);
+
+impl FromStr for Table {
+    type Err = UnknownTable;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Table::ALL
+            .into_iter()
+            .find(|t| t.name().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| UnknownTable(s.to_string()))
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub(crate) struct RegistrationColumns {
+    pub(crate) date: Vec<Day>,
+    pub(crate) origin: Vec<u16>,
+    pub(crate) host: Vec<u16>,
+    pub(crate) population: Vec<u8>,
+    pub(crate) count: Vec<u64>,
+    pub(crate) source: Vec<u32>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub(crate) struct DeportationColumns {
+    pub(crate) date: Vec<Day>,
+    /// `NO_DAY` where the file left it empty.
+    pub(crate) period_start: Vec<Day>,
+    pub(crate) origin: Vec<u16>,
+    pub(crate) host: Vec<u16>,
+    pub(crate) kind: Vec<u8>,
+    pub(crate) count: Vec<u64>,
+    /// Interned; 0 = empty.
+    pub(crate) crossing: Vec<u32>,
+    pub(crate) source: Vec<u32>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub(crate) struct StatementColumns {
+    pub(crate) date: Vec<Day>,
+    pub(crate) actor: Vec<u32>,
+    pub(crate) actor_country: Vec<u16>,
+    pub(crate) speaker: Vec<u32>,
+    pub(crate) target_country: Vec<u16>,
+    pub(crate) subject_country: Vec<u16>,
+    pub(crate) stance: Vec<u8>,
+    pub(crate) summary: Vec<u32>,
+    pub(crate) source: Vec<u32>,
+    pub(crate) url: Vec<u32>,
+}
+
+/// A loaded dataset: the three tables, stored column by column.
+///
+/// A `Dataset` is immutable once loaded and `Send + Sync`, so many threads may
+/// query one at once. Read typed records back with [`registrations`],
+/// [`deportations`] and [`statements`].
+///
+/// [`registrations`]: Dataset::registrations
+/// [`deportations`]: Dataset::deportations
+/// [`statements`]: Dataset::statements
+///
+/// ```
+/// use refugee_data::{Dataset, Table};
+/// let ds = Dataset::sample();
+/// assert!(ds.len(Table::Registrations) > 1000);
+/// assert_eq!(ds.registrations().count(), ds.len(Table::Registrations));
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct Dataset {
+    pub(crate) registrations: RegistrationColumns,
+    pub(crate) deportations: DeportationColumns,
+    pub(crate) statements: StatementColumns,
+    pub(crate) texts: Interner,
+}
+
+fn opt_country(id: u16) -> Option<Country> {
+    (id != NO_COUNTRY).then(|| Country::from_id(id))
+}
+
+impl Dataset {
+    /// The sample embedded in the crate: real, sourced figures on people of
+    /// Afghan origin (UNHCR year-end stocks 2000-2025 and mid-2023, UNHCR's
+    /// yearly returns, reported 2023-2024 returns and deportations from
+    /// Pakistan and Iran, and public statements). See `data/README.md`.
+    ///
+    /// Loaded once, on first use.
+    ///
+    /// ```
+    /// use refugee_data::{Dataset, Table};
+    /// let ds = Dataset::sample();
+    /// assert!(ds.len(Table::Statements) >= 30);
+    /// ```
+    pub fn sample() -> &'static Dataset {
+        static SAMPLE: OnceLock<Dataset> = OnceLock::new();
+        SAMPLE.get_or_init(|| {
+            let mut loader = crate::Loader::new();
+            for (table, text) in [
+                (Table::Registrations, include_str!("../../data/registrations.csv")),
+                (Table::Deportations, include_str!("../../data/deportations.csv")),
+                (Table::Statements, include_str!("../../data/statements.csv")),
+            ] {
+                loader
+                    .read(table, table.file_name(), text.as_bytes())
+                    .expect("the embedded sample is valid (checked by the tests)");
+            }
+            loader.finish().0
+        })
+    }
+
+    /// The number of records in a table.
+    ///
+    /// ```
+    /// use refugee_data::{Dataset, Table};
+    /// assert_eq!(Dataset::default().len(Table::Deportations), 0);
+    /// ```
+    pub fn len(&self, table: Table) -> usize {
+        match table {
+            Table::Registrations => self.registrations.date.len(),
+            Table::Deportations => self.deportations.date.len(),
+            Table::Statements => self.statements.date.len(),
+        }
+    }
+
+    /// True when all three tables are empty.
+    ///
+    /// ```
+    /// use refugee_data::Dataset;
+    /// assert!(Dataset::default().is_empty());
+    /// assert!(!Dataset::sample().is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        Table::ALL.iter().all(|&t| self.len(t) == 0)
+    }
+
+    /// The earliest and latest `date` of a table, or `None` when it is empty.
+    ///
+    /// ```
+    /// use refugee_data::{Dataset, Table};
+    /// let (first, last) = Dataset::sample().date_range(Table::Registrations).unwrap();
+    /// assert_eq!(first.to_string(), "2000-12-31");
+    /// assert_eq!(last.to_string(), "2025-12-31");
+    /// ```
+    pub fn date_range(&self, table: Table) -> Option<(chrono::NaiveDate, chrono::NaiveDate)> {
+        let dates = self.dates(table);
+        let min = dates.iter().min()?;
+        let max = dates.iter().max()?;
+        Some((date_of_day(*min), date_of_day(*max)))
+    }
+
+    pub(crate) fn dates(&self, table: Table) -> &[Day] {
+        match table {
+            Table::Registrations => &self.registrations.date,
+            Table::Deportations => &self.deportations.date,
+            Table::Statements => &self.statements.date,
+        }
+    }
+
+    /// The registrations (stocks), in file order.
+    ///
+    /// ```
+    /// use refugee_data::Dataset;
+    /// let total_2023_ir: u64 = Dataset::sample()
+    ///     .registrations()
+    ///     .filter(|r| r.source == "UNHCR" && r.host.alpha3() == "IRN"
+    ///         && r.population.as_str() == "refugees" && r.date.to_string() == "2023-12-31")
+    ///     .map(|r| r.count)
+    ///     .sum();
+    /// assert_eq!(total_2023_ir, 3_752_317);
+    /// ```
+    pub fn registrations(&self) -> impl ExactSizeIterator<Item = Registration> + '_ {
+        let c = &self.registrations;
+        (0..c.date.len()).map(move |i| Registration {
+            date: date_of_day(c.date[i]),
+            origin: Country::from_id(c.origin[i]),
+            host: Country::from_id(c.host[i]),
+            population: PopulationType::from_index(c.population[i]),
+            count: c.count[i],
+            source: self.texts.text(c.source[i]).to_string(),
+        })
+    }
+
+    /// The deportation and return events (flows), in file order.
+    ///
+    /// ```
+    /// use refugee_data::Dataset;
+    /// assert!(Dataset::sample().deportations().all(|d| d.first_day() <= d.date));
+    /// ```
+    pub fn deportations(&self) -> impl ExactSizeIterator<Item = DeportationEvent> + '_ {
+        let c = &self.deportations;
+        (0..c.date.len()).map(move |i| DeportationEvent {
+            date: date_of_day(c.date[i]),
+            period_start: (c.period_start[i] != NO_DAY).then(|| date_of_day(c.period_start[i])),
+            origin: Country::from_id(c.origin[i]),
+            host: Country::from_id(c.host[i]),
+            kind: ReturnKind::from_index(c.kind[i]),
+            count: c.count[i],
+            crossing: self.opt_text(c.crossing[i]),
+            source: self.texts.text(c.source[i]).to_string(),
+        })
+    }
+
+    /// The policy statements, in file order.
+    ///
+    /// ```
+    /// use refugee_data::Dataset;
+    /// let first = Dataset::sample().statements().next().unwrap();
+    /// assert!(!first.summary.is_empty());
+    /// ```
+    pub fn statements(&self) -> impl ExactSizeIterator<Item = PolicyStatement> + '_ {
+        let c = &self.statements;
+        (0..c.date.len()).map(move |i| PolicyStatement {
+            date: date_of_day(c.date[i]),
+            actor: self.texts.text(c.actor[i]).to_string(),
+            actor_country: opt_country(c.actor_country[i]),
+            speaker: self.opt_text(c.speaker[i]),
+            target_country: opt_country(c.target_country[i]),
+            subject_country: opt_country(c.subject_country[i]),
+            stance: Stance::from_index(c.stance[i]),
+            summary: self.texts.text(c.summary[i]).to_string(),
+            source: self.texts.text(c.source[i]).to_string(),
+            url: self.opt_text(c.url[i]),
+        })
+    }
+
+    fn opt_text(&self, id: u32) -> Option<String> {
+        (id != 0).then(|| self.texts.text(id).to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn dataset_is_send_and_sync() {
+        assert_send_sync::<Dataset>();
+    }
+}

@@ -1,0 +1,492 @@
+//! The hand-written fast path from `csv::ByteRecord`s to columns.
+
+use std::io;
+
+use csv::ByteRecord;
+
+use super::dedup::{DedupIndex, LineMap};
+use super::{Loader, Problem, Rejection};
+use crate::dataset::{Interner, NO_COUNTRY, NO_DAY};
+use crate::record::{parse_date, DateError, Day};
+use crate::{Country, Dataset, Error, PopulationType, ReturnKind, Stance, Table};
+
+/// A column of the contract: its name and whether it is required.
+type Spec = (&'static str, bool);
+
+const REGISTRATIONS: &[Spec] = &[
+    ("date", true),
+    ("origin", true),
+    ("host", true),
+    ("population", true),
+    ("count", true),
+    ("source", true),
+];
+
+const DEPORTATIONS: &[Spec] = &[
+    ("date", true),
+    ("period_start", false),
+    ("origin", true),
+    ("host", true),
+    ("kind", true),
+    ("count", true),
+    ("crossing", false),
+    ("source", true),
+];
+
+const STATEMENTS: &[Spec] = &[
+    ("date", true),
+    ("actor", true),
+    ("actor_country", false),
+    ("speaker", false),
+    ("target_country", false),
+    ("subject_country", false),
+    ("stance", true),
+    ("summary", true),
+    ("source", true),
+    ("url", false),
+];
+
+/// The columns of a table, in the contract's order.
+pub(crate) fn columns(table: Table) -> &'static [Spec] {
+    match table {
+        Table::Registrations => REGISTRATIONS,
+        Table::Deportations => DEPORTATIONS,
+        Table::Statements => STATEMENTS,
+    }
+}
+
+/// Per-table state that lives across files: duplicate indexes and line maps.
+#[derive(Debug, Default)]
+pub(crate) struct State {
+    dedup: [DedupIndex; 3],
+    lines: [LineMap; 3],
+}
+
+/// Day number of 1900-01-01: dates in keys are stored as days since then (17 bits).
+const DAY_1900: Day = -25_567;
+
+fn key_day(d: Day) -> u128 {
+    (d - DAY_1900) as u128
+}
+
+fn registration_key(ds: &Dataset, row: u32) -> u128 {
+    let c = &ds.registrations;
+    let i = row as usize;
+    key_day(c.date[i])
+        | (c.origin[i] as u128) << 17
+        | (c.host[i] as u128) << 33
+        | (c.population[i] as u128) << 49
+        | (c.source[i] as u128) << 57
+}
+
+fn deportation_key(ds: &Dataset, row: u32) -> u128 {
+    let c = &ds.deportations;
+    let i = row as usize;
+    let start = if c.period_start[i] == NO_DAY { c.date[i] } else { c.period_start[i] };
+    key_day(c.date[i])
+        | key_day(start) << 17
+        | (c.origin[i] as u128) << 34
+        | (c.host[i] as u128) << 43
+        | (c.kind[i] as u128) << 52
+        | (c.crossing[i] as u128) << 54
+        | (c.source[i] as u128) << 86
+}
+
+fn statement_key(ds: &Dataset, row: u32) -> u128 {
+    let c = &ds.statements;
+    let i = row as usize;
+    key_day(c.date[i])
+        | (c.stance[i] as u128) << 17
+        | (c.actor[i] as u128) << 20
+        | (c.speaker[i] as u128) << 52
+        | (c.summary[i] as u128) << 84
+}
+
+fn key_of(table: Table) -> fn(&Dataset, u32) -> u128 {
+    match table {
+        Table::Registrations => registration_key,
+        Table::Deportations => deportation_key,
+        Table::Statements => statement_key,
+    }
+}
+
+fn key_names(table: Table) -> &'static str {
+    match table {
+        Table::Registrations => "date, origin, host, population and source",
+        Table::Deportations => "date, period_start, origin, host, kind, crossing and source",
+        Table::Statements => "date, actor, speaker, stance and summary",
+    }
+}
+
+/// One data row being parsed: its record, and where it is.
+struct Row<'a> {
+    rec: &'a ByteRecord,
+    file: &'a str,
+    line: u64,
+}
+
+type Parsed<T> = Result<T, Box<Rejection>>;
+
+impl Row<'_> {
+    fn raw(&self, col: Option<usize>) -> &[u8] {
+        col.and_then(|i| self.rec.get(i)).unwrap_or(b"")
+    }
+
+    #[cold]
+    fn reject(&self, name: &str, value: &[u8], problem: Problem) -> Box<Rejection> {
+        Box::new(Rejection::new(self.file, self.line, problem).at(name, value))
+    }
+
+    fn date(&self, col: Option<usize>, name: &str) -> Parsed<Day> {
+        let b = self.raw(col);
+        parse_date(b).map_err(|e| {
+            let problem = match e {
+                _ if b.is_empty() => Problem::Empty,
+                DateError::Malformed => Problem::MalformedDate,
+                DateError::NotCalendar => Problem::NotCalendarDate,
+                DateError::OutOfRange => Problem::DateOutOfRange,
+            };
+            self.reject(name, b, problem)
+        })
+    }
+
+    fn opt_date(&self, col: Option<usize>, name: &str) -> Parsed<Day> {
+        if self.raw(col).is_empty() {
+            Ok(NO_DAY)
+        } else {
+            self.date(col, name)
+        }
+    }
+
+    fn count(&self, col: Option<usize>, name: &str) -> Parsed<u64> {
+        let b = self.raw(col);
+        if b.is_empty() {
+            return Err(self.reject(name, b, Problem::Empty));
+        }
+        let mut n: u64 = 0;
+        for &c in b {
+            if !c.is_ascii_digit() {
+                return Err(self.reject(name, b, Problem::NotACount));
+            }
+            n = match n.checked_mul(10).and_then(|n| n.checked_add((c - b'0') as u64)) {
+                Some(n) => n,
+                None => {
+                    // Still a rejection as "not a count" if a non-digit follows.
+                    let problem = if b.iter().all(u8::is_ascii_digit) {
+                        Problem::CountTooLarge
+                    } else {
+                        Problem::NotACount
+                    };
+                    return Err(self.reject(name, b, problem));
+                }
+            };
+        }
+        Ok(n)
+    }
+
+    fn utf8(&self, b: &[u8], name: &str) -> Parsed<()> {
+        match std::str::from_utf8(b) {
+            Ok(_) => Ok(()),
+            Err(e) => Err(self.reject(name, b, Problem::InvalidUtf8 { byte: e.valid_up_to() })),
+        }
+    }
+
+    fn country(&self, col: Option<usize>, name: &str) -> Parsed<u16> {
+        let b = self.raw(col);
+        if let Some(c) = Country::parse_bytes(b) {
+            return Ok(c.id());
+        }
+        Err(self.country_error(b, name))
+    }
+
+    #[cold]
+    fn country_error(&self, b: &[u8], name: &str) -> Box<Rejection> {
+        if b.trim_ascii().is_empty() {
+            return self.reject(name, b, Problem::Empty);
+        }
+        if let Err(e) = self.utf8(b, name) {
+            return e;
+        }
+        let text = std::str::from_utf8(b).unwrap_or_default();
+        match Country::parse(text) {
+            Err(e) => self.reject(name, b, Problem::UnknownCountry(e)),
+            // Cannot happen (parse_bytes and parse agree), but never panic on input.
+            Ok(_) => self.reject(name, b, Problem::Invalid("is not a country".into())),
+        }
+    }
+
+    fn opt_country(&self, col: Option<usize>, name: &str) -> Parsed<u16> {
+        if self.raw(col).trim_ascii().is_empty() {
+            Ok(NO_COUNTRY)
+        } else {
+            self.country(col, name)
+        }
+    }
+
+    fn vocab<T>(
+        &self,
+        col: Option<usize>,
+        name: &str,
+        parse: fn(&[u8]) -> Option<T>,
+        vocabulary: &'static str,
+        expected: &'static [&'static str],
+    ) -> Parsed<T> {
+        let b = self.raw(col);
+        parse(b).ok_or_else(|| {
+            if b.trim_ascii().is_empty() {
+                self.reject(name, b, Problem::Empty)
+            } else {
+                self.reject(name, b, Problem::UnknownValue { vocabulary, expected })
+            }
+        })
+    }
+
+    /// An interned, trimmed text; 0 for an empty optional one.
+    fn text(&self, col: Option<usize>, name: &str, required: bool, texts: &mut Interner) -> Parsed<u32> {
+        let b = self.raw(col).trim_ascii();
+        let s = match std::str::from_utf8(b) {
+            Ok(s) => s.trim(),
+            Err(e) => {
+                return Err(self.reject(name, b, Problem::InvalidUtf8 { byte: e.valid_up_to() }))
+            }
+        };
+        if s.is_empty() {
+            return if required { Err(self.reject(name, b, Problem::Empty)) } else { Ok(0) };
+        }
+        Ok(texts.intern(s))
+    }
+}
+
+/// Finds the contract's columns in a header, by trimmed case-insensitive name.
+fn map_header(
+    table: Table,
+    file: &str,
+    header: &ByteRecord,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<Option<usize>>, Error> {
+    let mut names = Vec::with_capacity(header.len());
+    for field in header {
+        match std::str::from_utf8(field) {
+            Ok(s) => names.push(s.trim().to_string()),
+            Err(e) => {
+                return Err(Error::Format {
+                    file: file.to_string(),
+                    line: 1,
+                    message: format!(
+                        "the header is not valid UTF-8 (invalid byte at offset {} of column {})",
+                        e.valid_up_to(),
+                        names.len() + 1
+                    ),
+                })
+            }
+        }
+    }
+    let specs = columns(table);
+    let mut map = vec![None; specs.len()];
+    let mut unknown = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        match specs.iter().position(|(n, _)| n.eq_ignore_ascii_case(name)) {
+            Some(s) if map[s].is_some() => {
+                return Err(Error::DuplicateColumn { file: file.to_string(), column: specs[s].0.to_string() })
+            }
+            Some(s) => map[s] = Some(i),
+            None => unknown.push(format!("\"{}\"", super::cut(name))),
+        }
+    }
+    let missing: Vec<String> = specs
+        .iter()
+        .zip(&map)
+        .filter(|((_, required), found)| *required && found.is_none())
+        .map(|((n, _), _)| n.to_string())
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::MissingColumns { file: file.to_string(), missing, header: names });
+    }
+    if !unknown.is_empty() {
+        let s = if unknown.len() == 1 { "" } else { "s" };
+        warnings.push(format!("{file}:1: unknown column{s} ignored: {}", unknown.join(", ")));
+    }
+    Ok(map)
+}
+
+pub(super) fn read<R: io::Read>(loader: &mut Loader, table: Table, file: &str, reader: R) -> Result<(), Error> {
+    let io_error = |e: csv::Error| match e.into_kind() {
+        csv::ErrorKind::Io(source) => Error::Io { file: file.to_string(), source },
+        other => Error::Format { file: file.to_string(), line: 0, message: format!("{other:?}") },
+    };
+    let (reader, lines) = super::lines::line_reader(reader);
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .buffer_capacity(1 << 16)
+        .from_reader(reader);
+    let mut rec = ByteRecord::new();
+    let header = if rdr.read_byte_record(&mut rec).map_err(io_error)? {
+        strip_bom(&rec)
+    } else {
+        ByteRecord::new()
+    };
+    let map = map_header(table, file, &header, &mut loader.report.warnings)?;
+    let width = header.len();
+    let t = table as usize;
+    let key_of = key_of(table);
+    while rdr.read_byte_record(&mut rec).map_err(io_error)? {
+        let line = lines.line_of(rec.position().map_or(0, |p| p.byte()));
+        loader.report.read[t] += 1;
+        let row = Row { rec: &rec, file, line };
+        let result = if rec.len() != width {
+            Err(Box::new(Rejection::new(file, line, Problem::Ragged { found: rec.len(), expected: width })))
+        } else {
+            let ds = &mut loader.dataset;
+            let parsed = match table {
+                Table::Registrations => parse_registration(&row, &map, ds),
+                Table::Deportations => parse_deportation(&row, &map, ds),
+                Table::Statements => parse_statement(&row, &map, ds),
+            };
+            parsed.and_then(|()| {
+                let n = ds.len(table) as u32 - 1;
+                let state = &mut loader.state;
+                match state.dedup[t].check_insert(key_of(ds, n), n, |r| key_of(ds, r)) {
+                    None => {
+                        state.lines[t].push(n, line);
+                        Ok(())
+                    }
+                    Some(first) => {
+                        truncate(ds, table, n as usize);
+                        let first_line = state.lines[t].line(first);
+                        Err(Box::new(Rejection::new(
+                            file,
+                            line,
+                            Problem::Duplicate { first_line, key: key_names(table) },
+                        )))
+                    }
+                }
+            })
+        };
+        if let Err(rejection) = result {
+            loader.report.rejected[t] += 1;
+            if !loader.lenient {
+                return Err(Error::Rejected(rejection));
+            }
+            loader.report.rejections.push(*rejection);
+        }
+    }
+    Ok(())
+}
+
+/// The header without a leading UTF-8 byte-order mark.
+fn strip_bom(rec: &ByteRecord) -> ByteRecord {
+    let mut out = ByteRecord::new();
+    for (i, f) in rec.iter().enumerate() {
+        out.push_field(if i == 0 { f.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(f) } else { f });
+    }
+    out
+}
+
+/// Drops the row just pushed (a duplicate).
+fn truncate(ds: &mut Dataset, table: Table, n: usize) {
+    match table {
+        Table::Registrations => {
+            let c = &mut ds.registrations;
+            c.date.truncate(n);
+            c.origin.truncate(n);
+            c.host.truncate(n);
+            c.population.truncate(n);
+            c.count.truncate(n);
+            c.source.truncate(n);
+        }
+        Table::Deportations => {
+            let c = &mut ds.deportations;
+            c.date.truncate(n);
+            c.period_start.truncate(n);
+            c.origin.truncate(n);
+            c.host.truncate(n);
+            c.kind.truncate(n);
+            c.count.truncate(n);
+            c.crossing.truncate(n);
+            c.source.truncate(n);
+        }
+        Table::Statements => {
+            let c = &mut ds.statements;
+            c.date.truncate(n);
+            c.actor.truncate(n);
+            c.actor_country.truncate(n);
+            c.speaker.truncate(n);
+            c.target_country.truncate(n);
+            c.subject_country.truncate(n);
+            c.stance.truncate(n);
+            c.summary.truncate(n);
+            c.source.truncate(n);
+            c.url.truncate(n);
+        }
+    }
+}
+
+/// Parses every field, then pushes the record; nothing is pushed on a rejection.
+fn parse_registration(row: &Row<'_>, m: &[Option<usize>], ds: &mut Dataset) -> Parsed<()> {
+    let date = row.date(m[0], "date")?;
+    let origin = row.country(m[1], "origin")?;
+    let host = row.country(m[2], "host")?;
+    let population = row.vocab(m[3], "population", PopulationType::parse_bytes, "population type", PopulationType::LABELS)?;
+    let count = row.count(m[4], "count")?;
+    let source = row.text(m[5], "source", true, &mut ds.texts)?;
+    let c = &mut ds.registrations;
+    c.date.push(date);
+    c.origin.push(origin);
+    c.host.push(host);
+    c.population.push(population as u8);
+    c.count.push(count);
+    c.source.push(source);
+    Ok(())
+}
+
+fn parse_deportation(row: &Row<'_>, m: &[Option<usize>], ds: &mut Dataset) -> Parsed<()> {
+    let date = row.date(m[0], "date")?;
+    let period_start = row.opt_date(m[1], "period_start")?;
+    if period_start != NO_DAY && period_start > date {
+        let written = String::from_utf8_lossy(row.raw(m[0])).into_owned();
+        return Err(row.reject("period_start", row.raw(m[1]), Problem::PeriodAfterDate { date: written }));
+    }
+    let origin = row.country(m[2], "origin")?;
+    let host = row.country(m[3], "host")?;
+    let kind = row.vocab(m[4], "kind", ReturnKind::parse_bytes, "return kind", ReturnKind::LABELS)?;
+    let count = row.count(m[5], "count")?;
+    let crossing = row.text(m[6], "crossing", false, &mut ds.texts)?;
+    let source = row.text(m[7], "source", true, &mut ds.texts)?;
+    let c = &mut ds.deportations;
+    c.date.push(date);
+    c.period_start.push(period_start);
+    c.origin.push(origin);
+    c.host.push(host);
+    c.kind.push(kind as u8);
+    c.count.push(count);
+    c.crossing.push(crossing);
+    c.source.push(source);
+    Ok(())
+}
+
+fn parse_statement(row: &Row<'_>, m: &[Option<usize>], ds: &mut Dataset) -> Parsed<()> {
+    let date = row.date(m[0], "date")?;
+    let actor = row.text(m[1], "actor", true, &mut ds.texts)?;
+    let actor_country = row.opt_country(m[2], "actor_country")?;
+    let speaker = row.text(m[3], "speaker", false, &mut ds.texts)?;
+    let target_country = row.opt_country(m[4], "target_country")?;
+    let subject_country = row.opt_country(m[5], "subject_country")?;
+    let stance = row.vocab(m[6], "stance", Stance::parse_bytes, "stance", Stance::LABELS)?;
+    let summary = row.text(m[7], "summary", true, &mut ds.texts)?;
+    let source = row.text(m[8], "source", true, &mut ds.texts)?;
+    let url = row.text(m[9], "url", false, &mut ds.texts)?;
+    let c = &mut ds.statements;
+    c.date.push(date);
+    c.actor.push(actor);
+    c.actor_country.push(actor_country);
+    c.speaker.push(speaker);
+    c.target_country.push(target_country);
+    c.subject_country.push(subject_country);
+    c.stance.push(stance as u8);
+    c.summary.push(summary);
+    c.source.push(source);
+    c.url.push(url);
+    Ok(())
+}
+

@@ -1,0 +1,134 @@
+//! Duplicate detection on the load path, in little memory.
+//!
+//! Each loaded row has a 128-bit key packed from its typed key columns. The
+//! index is an open-addressing table of `u64` slots holding a 32-bit hash tag
+//! and the row number; a tag match is confirmed by rebuilding the stored
+//! row's key from the columns. That is 8 bytes a slot at a load factor of at
+//! most one half, far less than a map from keys to lines, and lines are
+//! recovered from row numbers by [`LineMap`].
+
+/// An empty slot.
+const EMPTY: u64 = 0;
+
+/// Finds earlier rows with the same key.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct DedupIndex {
+    slots: Vec<u64>,
+    len: usize,
+}
+
+#[inline]
+fn mix(key: u128) -> u64 {
+    // murmur3's 64-bit finaliser over both halves.
+    fn fmix(mut k: u64) -> u64 {
+        k ^= k >> 33;
+        k = k.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        k ^= k >> 33;
+        k = k.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        k ^ (k >> 33)
+    }
+    fmix((key as u64) ^ fmix((key >> 64) as u64).rotate_left(17))
+}
+
+impl DedupIndex {
+    /// Looks `key` up; if no earlier row has it, records `row` under it and
+    /// returns `None`, else returns the earlier row. `key_of` rebuilds the key
+    /// of a stored row.
+    pub(crate) fn check_insert(
+        &mut self,
+        key: u128,
+        row: u32,
+        key_of: impl Fn(u32) -> u128,
+    ) -> Option<u32> {
+        if (self.len + 1) * 2 > self.slots.len() {
+            self.grow(&key_of);
+        }
+        let hash = mix(key);
+        let tag = (hash >> 32) | 1; // never zero, so a slot is never EMPTY
+        let mask = self.slots.len() - 1;
+        let mut i = hash as usize & mask;
+        loop {
+            let slot = self.slots[i];
+            if slot == EMPTY {
+                self.slots[i] = (tag << 32) | row as u64;
+                self.len += 1;
+                return None;
+            }
+            if slot >> 32 == tag {
+                let other = slot as u32;
+                if key_of(other) == key {
+                    return Some(other);
+                }
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    fn grow(&mut self, key_of: &impl Fn(u32) -> u128) {
+        let new_len = (self.slots.len() * 2).max(1024);
+        let old = std::mem::replace(&mut self.slots, vec![EMPTY; new_len]);
+        let mask = new_len - 1;
+        for slot in old.into_iter().filter(|&s| s != EMPTY) {
+            let hash = mix(key_of(slot as u32));
+            let mut i = hash as usize & mask;
+            while self.slots[i] != EMPTY {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = slot;
+        }
+    }
+}
+
+/// Maps loaded row numbers of one table back to the physical lines they
+/// started on, storing only the rows where the line-row offset changes
+/// (multi-line quoted fields, blank lines, rejected rows, a new file).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct LineMap {
+    /// `(first row, line of that row - row)`, rows ascending.
+    runs: Vec<(u32, u64)>,
+}
+
+impl LineMap {
+    pub(crate) fn push(&mut self, row: u32, line: u64) {
+        let offset = line - row as u64;
+        if self.runs.last().map(|&(_, o)| o) != Some(offset) {
+            self.runs.push((row, offset));
+        }
+    }
+
+    pub(crate) fn line(&self, row: u32) -> u64 {
+        let i = self.runs.partition_point(|&(r, _)| r <= row);
+        row as u64 + self.runs[i - 1].1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_every_duplicate_and_nothing_else() {
+        let keys: Vec<u128> = (0..10_000u128).map(|i| (i % 7_000) << 70 | i % 7_000).collect();
+        let mut index = DedupIndex::default();
+        for (row, &k) in keys.iter().enumerate() {
+            let found = index.check_insert(k, row as u32, |r| keys[r as usize]);
+            if row < 7_000 {
+                assert_eq!(found, None);
+            } else {
+                assert_eq!(found, Some(row as u32 - 7_000));
+            }
+        }
+    }
+
+    #[test]
+    fn line_map_recovers_lines() {
+        let lines = [2u64, 3, 5, 6, 7, 10, 11];
+        let mut map = LineMap::default();
+        for (row, &line) in lines.iter().enumerate() {
+            map.push(row as u32, line);
+        }
+        for (row, &line) in lines.iter().enumerate() {
+            assert_eq!(map.line(row as u32), line);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! Physical line numbers of records.
+//!
+//! The `csv` crate's own line counter skips blank lines and miscounts CRLF
+//! files, so the loader counts lines itself: a wrapper around the input notes
+//! where each line ends, and each record's byte offset is turned into the
+//! physical line on which the record's first field starts.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::io;
+use std::rc::Rc;
+
+#[derive(Debug, Default)]
+struct Terminators {
+    /// `(first byte, byte after)` of each line terminator read and not yet
+    /// passed by the parser, in order.
+    pending: VecDeque<(u64, u64)>,
+    /// Bytes read so far.
+    read: u64,
+    /// Whether the last byte read was `\r`.
+    last_was_cr: bool,
+    /// Terminators passed so far.
+    passed: u64,
+}
+
+/// Reads through to `inner`, noting line terminators.
+pub(crate) struct LineReader<R> {
+    inner: R,
+    terms: Rc<RefCell<Terminators>>,
+}
+
+/// Turns record offsets into lines; shares its state with a [`LineReader`].
+#[derive(Debug)]
+pub(crate) struct LineCounter {
+    terms: Rc<RefCell<Terminators>>,
+}
+
+pub(crate) fn line_reader<R: io::Read>(inner: R) -> (LineReader<R>, LineCounter) {
+    let terms = Rc::new(RefCell::new(Terminators::default()));
+    (LineReader { inner, terms: Rc::clone(&terms) }, LineCounter { terms })
+}
+
+impl<R: io::Read> io::Read for LineReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut t = self.terms.borrow_mut();
+        let base = t.read;
+        for i in memchr::memchr_iter(b'\n', &buf[..n]) {
+            let cr = if i > 0 { buf[i - 1] == b'\r' } else { t.last_was_cr };
+            let at = base + i as u64;
+            t.pending.push_back((if cr { at - 1 } else { at }, at + 1));
+        }
+        if n > 0 {
+            t.last_was_cr = buf[n - 1] == b'\r';
+        }
+        t.read += n as u64;
+        Ok(n)
+    }
+}
+
+impl LineCounter {
+    /// The 1-based line of the record whose span starts at byte `offset` (as
+    /// `csv::Position::byte` gives it: blank lines before the record are part
+    /// of its span and are skipped here).
+    pub(crate) fn line_of(&self, offset: u64) -> u64 {
+        let mut t = self.terms.borrow_mut();
+        while let Some(&(_, end)) = t.pending.front() {
+            if end > offset {
+                break;
+            }
+            t.pending.pop_front();
+            t.passed += 1;
+        }
+        let mut start = offset;
+        while let Some(&(first, end)) = t.pending.front() {
+            if first != start {
+                break;
+            }
+            t.pending.pop_front();
+            t.passed += 1;
+            start = end;
+        }
+        t.passed + 1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(body: &str) -> Vec<(String, u64)> {
+        let (reader, counter) = line_reader(body.as_bytes());
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .buffer_capacity(3)
+            .from_reader(reader);
+        let mut rec = csv::ByteRecord::new();
+        let mut out = Vec::new();
+        while rdr.read_byte_record(&mut rec).unwrap() {
+            let line = counter.line_of(rec.position().unwrap().byte());
+            out.push((String::from_utf8_lossy(&rec[0]).into_owned(), line));
+        }
+        out
+    }
+
+    #[test]
+    fn counts_blank_lines_crlf_and_quoted_newlines() {
+        let want = |v: &[(&str, u64)]| -> Vec<(String, u64)> {
+            v.iter().map(|(s, l)| (s.to_string(), *l)).collect()
+        };
+        assert_eq!(lines("h\na\n\nb\n"), want(&[("h", 1), ("a", 2), ("b", 4)]));
+        assert_eq!(lines("h\r\na\r\n\r\nb\r\n"), want(&[("h", 1), ("a", 2), ("b", 4)]));
+        assert_eq!(lines("h\n\"a\nx\"\nb\n"), want(&[("h", 1), ("a\nx", 2), ("b", 4)]));
+        assert_eq!(lines("\n\nh\na"), want(&[("h", 3), ("a", 4)]));
+        assert_eq!(lines("h\r\n\"a\r\n\r\nx\"\r\n\r\n\r\nb"), want(&[("h", 1), ("a\r\n\r\nx", 2), ("b", 7)]));
+    }
+}

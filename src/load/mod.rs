@@ -1,0 +1,209 @@
+//! Loading the canonical CSV files: every row becomes a record or a rejection.
+//!
+//! The fast path reads `csv::ByteRecord`s into one reused buffer and parses
+//! dates, codes and digits by hand straight into the columns of a
+//! [`Dataset`]; no field is allocated unless it is a text seen for the first
+//! time or a row is rejected.
+
+mod canonical;
+mod dedup;
+mod lines;
+mod rejection;
+
+pub(crate) use rejection::cut;
+pub use rejection::{Problem, Rejection};
+
+use std::fs::File;
+use std::io;
+use std::path::Path;
+
+use crate::{Dataset, Error, Table};
+
+/// `b` without leading and trailing ASCII whitespace.
+pub(crate) fn trim_bytes(b: &[u8]) -> &[u8] {
+    b.trim_ascii()
+}
+
+/// What a load read, kept and rejected, table by table.
+///
+/// `loaded + rejected = rows read`, always.
+///
+/// ```
+/// use refugee_data::{Loader, Table};
+/// let csv = "date,origin,host,population,count,source\n\
+///            2023-12-31,AFG,PAK,refugees,1987717,UNHCR\n\
+///            2023-12-31,AFG,PAK,refugees,1,UNHCR\n";
+/// let mut loader = Loader::new().lenient(true);
+/// loader.read(Table::Registrations, "registrations.csv", csv.as_bytes())?;
+/// let (ds, report) = loader.finish();
+/// assert_eq!(report.rows_read(Table::Registrations), 2);
+/// assert_eq!(report.loaded(Table::Registrations), 1);
+/// assert_eq!(report.rejected(Table::Registrations), 1);
+/// assert_eq!(
+///     report.rejections()[0].to_string(),
+///     "registrations.csv:3: duplicate of line 2 (same date, origin, host, population and source)"
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct LoadReport {
+    read: [u64; 3],
+    rejected: [u64; 3],
+    rejections: Vec<Rejection>,
+    warnings: Vec<String>,
+}
+
+impl LoadReport {
+    /// Data rows read from a table's files (the header not counted).
+    pub fn rows_read(&self, table: Table) -> u64 {
+        self.read[table as usize]
+    }
+
+    /// Rows that became records.
+    pub fn loaded(&self, table: Table) -> u64 {
+        self.read[table as usize] - self.rejected[table as usize]
+    }
+
+    /// Rows that were rejected.
+    pub fn rejected(&self, table: Table) -> u64 {
+        self.rejected[table as usize]
+    }
+
+    /// Every rejection, in reading order.
+    pub fn rejections(&self) -> &[Rejection] {
+        &self.rejections
+    }
+
+    /// Warnings that are no rejection (unknown columns ignored), in reading order.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    /// True when no row was rejected.
+    pub fn is_clean(&self) -> bool {
+        self.rejections.is_empty()
+    }
+}
+
+/// Reads canonical CSV files into a [`Dataset`], strictly or leniently.
+///
+/// * **Strict** (the default): the first rejected row stops the load and is
+///   returned as [`Error::Rejected`].
+/// * **Lenient**: rejected rows are listed in the [`LoadReport`] and loading
+///   goes on.
+///
+/// Header problems (missing required columns, a repeated column) are errors
+/// in both modes, reported before any row. Header names are matched after
+/// trimming, case-insensitively; unknown columns are ignored with one warning.
+/// Several files of one table may be read in turn: duplicates are detected
+/// across them.
+///
+/// ```
+/// use refugee_data::{Loader, Table};
+/// let csv = "source,count,date,origin,host,kind,note\n\
+///            IOM DTM,17000,2023-11-01,Afghanistan,Pakistan,spontaneous,Torkham and Chaman\n";
+/// let mut loader = Loader::new();
+/// loader.read(Table::Deportations, "deportations.csv", csv.as_bytes())?;
+/// let (ds, report) = loader.finish();
+/// assert_eq!(report.warnings(), ["deportations.csv:1: unknown column ignored: \"note\""]);
+/// let d = ds.deportations().next().unwrap();
+/// assert_eq!((d.origin.alpha3(), d.host.alpha3(), d.count), ("AFG", "PAK", 17_000));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Default)]
+pub struct Loader {
+    lenient: bool,
+    dataset: Dataset,
+    state: canonical::State,
+    report: LoadReport,
+}
+
+impl Loader {
+    /// A strict loader with an empty dataset.
+    pub fn new() -> Self {
+        Loader::default()
+    }
+
+    /// Sets lenient (`true`) or strict (`false`) loading.
+    pub fn lenient(mut self, yes: bool) -> Self {
+        self.lenient = yes;
+        self
+    }
+
+    /// Reads one CSV file of `table` from `reader`; `file` names it in messages.
+    ///
+    /// # Errors
+    ///
+    /// Header errors and I/O errors in both modes; in strict mode also the
+    /// first rejected row.
+    pub fn read<R: io::Read>(&mut self, table: Table, file: &str, reader: R) -> Result<(), Error> {
+        canonical::read(self, table, file, reader)
+    }
+
+    /// Reads `registrations.csv`, `deportations.csv` and `statements.csv`
+    /// from a directory; a missing file means that table is empty.
+    ///
+    /// # Errors
+    ///
+    /// As [`read`](Loader::read), plus a directory that cannot be read.
+    pub fn read_dir(&mut self, dir: impl AsRef<Path>) -> Result<(), Error> {
+        let dir = dir.as_ref();
+        if !dir.is_dir() {
+            return Err(Error::Io {
+                file: dir.display().to_string(),
+                source: io::Error::new(io::ErrorKind::NotFound, "no such directory"),
+            });
+        }
+        for table in Table::ALL {
+            let path = dir.join(table.file_name());
+            match File::open(&path) {
+                Ok(f) => self.read(table, table.file_name(), io::BufReader::with_capacity(1 << 16, f))?,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(Error::Io { file: path.display().to_string(), source: e }),
+            }
+        }
+        Ok(())
+    }
+
+    /// The dataset and the report of what was read.
+    pub fn finish(self) -> (Dataset, LoadReport) {
+        (self.dataset, self.report)
+    }
+}
+
+impl Dataset {
+    /// Loads a dataset directory strictly.
+    ///
+    /// # Errors
+    ///
+    /// The first problem found, with its file and line.
+    ///
+    /// ```no_run
+    /// let ds = refugee_data::Dataset::load_dir("data")?;
+    /// # Ok::<(), refugee_data::Error>(())
+    /// ```
+    pub fn load_dir(dir: impl AsRef<Path>) -> Result<Dataset, Error> {
+        let mut loader = Loader::new();
+        loader.read_dir(dir)?;
+        Ok(loader.finish().0)
+    }
+
+    /// Loads a dataset directory leniently: what can be loaded, and the report.
+    ///
+    /// # Errors
+    ///
+    /// Header and I/O errors only.
+    ///
+    /// ```no_run
+    /// let (ds, report) = refugee_data::Dataset::load_dir_lenient("data")?;
+    /// for r in report.rejections() {
+    ///     eprintln!("{r}");
+    /// }
+    /// # Ok::<(), refugee_data::Error>(())
+    /// ```
+    pub fn load_dir_lenient(dir: impl AsRef<Path>) -> Result<(Dataset, LoadReport), Error> {
+        let mut loader = Loader::new().lenient(true);
+        loader.read_dir(dir)?;
+        Ok(loader.finish())
+    }
+}
