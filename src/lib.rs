@@ -8,11 +8,13 @@ mod dataset;
 mod error;
 mod hash;
 mod load;
+mod query;
 mod record;
 
 pub use crate::country::{Country, UnknownCountry};
 pub use crate::dataset::{Dataset, Table, UnknownTable};
 pub use crate::error::Error;
+pub use crate::query::{Dimension, Query, QueryResult, ResultRow};
 pub use crate::load::{LoadReport, Loader, Problem, Rejection};
 pub use crate::record::{
     DeportationEvent, PolicyStatement, PopulationType, Registration, ReturnKind, Stance,

@@ -144,6 +144,17 @@ pub struct Dataset {
     pub(crate) deportations: DeportationColumns,
     pub(crate) statements: StatementColumns,
     pub(crate) texts: Interner,
+    /// Derived on first use by queries; never part of equality or loading.
+    cache: Cache,
+}
+
+/// Indexes derived from the columns on first use.
+#[derive(Clone, Debug, Default)]
+struct Cache {
+    /// Registration series id of each row, and the number of series.
+    series: OnceLock<(Vec<u32>, u32)>,
+    /// Rank of each text id by bytes, and the text ids in rank order.
+    text_order: OnceLock<(Vec<u32>, Vec<u32>)>,
 }
 
 fn opt_country(id: u16) -> Option<Country> {
@@ -293,6 +304,42 @@ impl Dataset {
             source: self.texts.text(c.source[i]).to_string(),
             url: self.opt_text(c.url[i]),
         })
+    }
+
+    /// The series (origin, host, population, source) of each registration, as
+    /// dense ids, and how many series there are.
+    pub(crate) fn series(&self) -> (&[u32], u32) {
+        let (ids, n) = self.cache.series.get_or_init(|| {
+            let c = &self.registrations;
+            let mut map: std::collections::HashMap<u64, u32, crate::hash::FxBuildHasher> =
+                Default::default();
+            let ids = (0..c.date.len())
+                .map(|i| {
+                    let key = c.origin[i] as u64
+                        | (c.host[i] as u64) << 16
+                        | (c.population[i] as u64) << 32
+                        | (c.source[i] as u64) << 40;
+                    let next = map.len() as u32;
+                    *map.entry(key).or_insert(next)
+                })
+                .collect();
+            (ids, map.len() as u32)
+        });
+        (ids, *n)
+    }
+
+    /// For interned texts: each id's rank in byte order, and the ids by rank.
+    pub(crate) fn text_order(&self) -> (&[u32], &[u32]) {
+        let (rank, by_rank) = self.cache.text_order.get_or_init(|| {
+            let mut by_rank: Vec<u32> = (0..self.texts.len() as u32).collect();
+            by_rank.sort_unstable_by(|&a, &b| self.texts.text(a).cmp(self.texts.text(b)));
+            let mut rank = vec![0; by_rank.len()];
+            for (r, &id) in by_rank.iter().enumerate() {
+                rank[id as usize] = r as u32;
+            }
+            (rank, by_rank)
+        });
+        (rank, by_rank)
     }
 
     fn opt_text(&self, id: u32) -> Option<String> {

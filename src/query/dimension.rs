@@ -1,0 +1,171 @@
+//! The dimensions a query can group and filter by.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::{Error, Table};
+
+/// A dimension to group by: a time bucket or a categorical column.
+///
+/// ```
+/// use refugee_data::Dimension;
+/// let d: Dimension = "actor_country".parse()?;
+/// assert_eq!(d, Dimension::ActorCountry);
+/// assert_eq!(d.flag(), "--actor-country");
+/// assert!(Dimension::Week.is_time());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+#[non_exhaustive]
+pub enum Dimension {
+    /// Calendar day, labelled `2023-11-24`.
+    Day,
+    /// ISO 8601 week, labelled `2023-W47` by its ISO week-year.
+    Week,
+    /// Calendar month, labelled `2023-11`.
+    Month,
+    /// Calendar quarter, labelled `2023-Q4`.
+    Quarter,
+    /// Calendar year, labelled `2023`.
+    Year,
+    /// Country of origin (registrations, deportations).
+    Origin,
+    /// Host country (registrations, deportations).
+    Host,
+    /// Population type (registrations).
+    Population,
+    /// Return kind (deportations).
+    Kind,
+    /// Border crossing (deportations).
+    Crossing,
+    /// Publisher of the figure or statement (all tables).
+    Source,
+    /// Speaking body (statements).
+    Actor,
+    /// The actor's country (statements).
+    ActorCountry,
+    /// Person speaking (statements).
+    Speaker,
+    /// Country addressed (statements).
+    TargetCountry,
+    /// Origin of the people a statement is about (statements).
+    SubjectCountry,
+    /// Stance (statements).
+    Stance,
+}
+
+const ALL: [Dimension; 17] = [
+    Dimension::Day,
+    Dimension::Week,
+    Dimension::Month,
+    Dimension::Quarter,
+    Dimension::Year,
+    Dimension::Origin,
+    Dimension::Host,
+    Dimension::Population,
+    Dimension::Kind,
+    Dimension::Crossing,
+    Dimension::Source,
+    Dimension::Actor,
+    Dimension::ActorCountry,
+    Dimension::Speaker,
+    Dimension::TargetCountry,
+    Dimension::SubjectCountry,
+    Dimension::Stance,
+];
+
+impl Dimension {
+    /// The name as written in `--by` and in output headers (`actor_country`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Dimension::Day => "day",
+            Dimension::Week => "week",
+            Dimension::Month => "month",
+            Dimension::Quarter => "quarter",
+            Dimension::Year => "year",
+            Dimension::Origin => "origin",
+            Dimension::Host => "host",
+            Dimension::Population => "population",
+            Dimension::Kind => "kind",
+            Dimension::Crossing => "crossing",
+            Dimension::Source => "source",
+            Dimension::Actor => "actor",
+            Dimension::ActorCountry => "actor_country",
+            Dimension::Speaker => "speaker",
+            Dimension::TargetCountry => "target_country",
+            Dimension::SubjectCountry => "subject_country",
+            Dimension::Stance => "stance",
+        }
+    }
+
+    /// The command line's filter flag (`--actor-country`).
+    pub fn flag(self) -> String {
+        format!("--{}", self.name().replace('_', "-"))
+    }
+
+    /// True for the time buckets `day`, `week`, `month`, `quarter`, `year`.
+    pub fn is_time(self) -> bool {
+        matches!(
+            self,
+            Dimension::Day | Dimension::Week | Dimension::Month | Dimension::Quarter | Dimension::Year
+        )
+    }
+
+    /// True for the dimensions whose values are countries.
+    pub fn is_country(self) -> bool {
+        matches!(
+            self,
+            Dimension::Origin
+                | Dimension::Host
+                | Dimension::ActorCountry
+                | Dimension::TargetCountry
+                | Dimension::SubjectCountry
+        )
+    }
+
+    /// The categorical dimensions of a table, in the contract's order.
+    ///
+    /// ```
+    /// use refugee_data::{Dimension, Table};
+    /// let names: Vec<_> = Dimension::categorical(Table::Deportations).iter().map(|d| d.name()).collect();
+    /// assert_eq!(names, ["origin", "host", "kind", "crossing", "source"]);
+    /// ```
+    pub fn categorical(table: Table) -> &'static [Dimension] {
+        use Dimension::*;
+        match table {
+            Table::Registrations => &[Origin, Host, Population, Source],
+            Table::Deportations => &[Origin, Host, Kind, Crossing, Source],
+            Table::Statements => {
+                &[Actor, ActorCountry, Speaker, TargetCountry, SubjectCountry, Stance, Source]
+            }
+        }
+    }
+
+    /// Whether this dimension applies to `table`.
+    pub fn applies_to(self, table: Table) -> bool {
+        self.is_time() || Dimension::categorical(table).contains(&self)
+    }
+
+    /// Every dimension.
+    pub fn all() -> &'static [Dimension] {
+        &ALL
+    }
+}
+
+impl fmt::Display for Dimension {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Dimension {
+    type Err = Error;
+    /// Parses a name as in `--by` (`actor_country`; `actor-country` is accepted too).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let wanted = s.trim().replace('-', "_");
+        ALL.into_iter().find(|d| d.name().eq_ignore_ascii_case(&wanted)).ok_or_else(|| {
+            let names: Vec<_> = ALL.iter().map(|d| d.name()).collect();
+            Error::Query(format!("\"{}\" is not a dimension (expected one of {})", s.trim(), names.join(", ")))
+        })
+    }
+}

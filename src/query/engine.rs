@@ -1,0 +1,640 @@
+//! The columnar engine.
+//!
+//! Every dimension becomes a small integer *code* per row whose order is the
+//! order of its labels (time buckets chronologically, countries by alpha-3
+//! with the empty value first, vocabularies and texts by the bytes of their
+//! labels). A row's group key is the mixed-radix number of its codes, first
+//! dimension most significant, so the groups come out sorted by index.
+//! When the key space is small (the usual countries x buckets x
+//! vocabularies), groups are slots of dense arrays filled in one pass over
+//! the columns, in blocks and on both cores; when it is large (free texts),
+//! a hash map takes the place of the arrays.
+
+use std::collections::HashMap;
+
+use super::{Dimension, Query, QueryResult};
+use crate::dataset::NO_COUNTRY;
+use crate::hash::FxBuildHasher;
+use crate::record::{civil_from_days, date_of_day, day_of, Day};
+use crate::{Country, Dataset, Error, PopulationType, ReturnKind, Stance, Table};
+
+/// The largest key space aggregated in dense arrays.
+const DENSE_MAX: u64 = 1 << 20;
+/// Rows a block: the keys of one block stay in L1.
+const BLOCK: usize = 2048;
+/// Below this many rows one thread does it all.
+const PARALLEL_MIN: usize = 1 << 16;
+
+/// How a dimension turns a row into a code.
+enum Part<'a> {
+    /// `code = lut[date - base]`; `first` is the bucket of code 0.
+    Time { kind: Dimension, dates: &'a [Day], lut: Vec<u32>, base: Day, first: i64 },
+    /// Country ids shifted by one, the empty value as 0.
+    Country(&'a [u16]),
+    /// A vocabulary: `code = rank[value]`.
+    Vocab { col: &'a [u8], rank: [u8; 8], labels: &'static [&'static str] },
+    /// Interned texts: `code = rank[id]`.
+    Text { col: &'a [u32], rank: &'a [u32], by_rank: &'a [u32] },
+}
+
+impl Part<'_> {
+    fn card(&self, ds: &Dataset) -> u64 {
+        match self {
+            Part::Time { lut, .. } => lut.last().map_or(1, |&c| c as u64 + 1),
+            Part::Country(_) => Country::COUNT as u64 + 1,
+            Part::Vocab { labels, .. } => labels.len() as u64,
+            Part::Text { .. } => ds.texts.len() as u64,
+        }
+    }
+
+    #[inline]
+    fn code(&self, row: usize) -> u32 {
+        match self {
+            Part::Time { dates, lut, base, .. } => {
+                let i = (dates[row].wrapping_sub(*base) as u32).min(lut.len() as u32 - 1);
+                lut[i as usize]
+            }
+            Part::Country(col) => country_code(col[row]),
+            Part::Vocab { col, rank, .. } => rank[col[row] as usize] as u32,
+            Part::Text { col, rank, .. } => rank[col[row] as usize],
+        }
+    }
+
+    /// `keys[j] = keys[j] * card + code(start + j)` over a block: one tight loop a dimension.
+    fn fold_block(&self, keys: &mut [u64], start: usize, card: u64) {
+        match self {
+            Part::Time { dates, lut, base, .. } => {
+                let last = lut.len() as u32 - 1;
+                for (k, &d) in keys.iter_mut().zip(&dates[start..]) {
+                    let i = (d.wrapping_sub(*base) as u32).min(last);
+                    *k = *k * card + lut[i as usize] as u64;
+                }
+            }
+            Part::Country(col) => {
+                for (k, &c) in keys.iter_mut().zip(&col[start..]) {
+                    *k = *k * card + country_code(c) as u64;
+                }
+            }
+            Part::Vocab { col, rank, .. } => {
+                for (k, &v) in keys.iter_mut().zip(&col[start..]) {
+                    *k = *k * card + rank[v as usize & 7] as u64;
+                }
+            }
+            Part::Text { col, rank, .. } => {
+                for (k, &t) in keys.iter_mut().zip(&col[start..]) {
+                    *k = *k * card + rank[t as usize] as u64;
+                }
+            }
+        }
+    }
+
+    fn label(&self, code: u32, ds: &Dataset) -> String {
+        match self {
+            Part::Time { kind, first, .. } => bucket_label(*kind, *first + code as i64),
+            Part::Country(_) => match code {
+                0 => String::new(),
+                c => Country::from_id(c as u16 - 1).alpha3().to_string(),
+            },
+            Part::Vocab { rank, labels, .. } => {
+                let value = rank.iter().position(|&r| r as u32 == code).unwrap_or(0);
+                labels[value].to_string()
+            }
+            Part::Text { by_rank, .. } => ds.texts.text(by_rank[code as usize]).to_string(),
+        }
+    }
+}
+
+#[inline]
+fn country_code(id: u16) -> u32 {
+    // NO_COUNTRY (u16::MAX) wraps to 0, the empty label, which sorts first.
+    id.wrapping_add(1) as u32
+}
+
+/// The bucket number of a day: consecutive buckets are consecutive numbers.
+fn bucket_of(kind: Dimension, day: Day) -> i64 {
+    let (y, m, _) = civil_from_days(day);
+    match kind {
+        Dimension::Day => day as i64,
+        // ISO weeks start on Monday; 1970-01-01 was a Thursday.
+        Dimension::Week => (day as i64 + 3).div_euclid(7),
+        Dimension::Month => y as i64 * 12 + m as i64 - 1,
+        Dimension::Quarter => y as i64 * 4 + (m as i64 - 1) / 3,
+        _ => y as i64,
+    }
+}
+
+fn bucket_label(kind: Dimension, b: i64) -> String {
+    match kind {
+        Dimension::Day => date_of_day(b as Day).format("%Y-%m-%d").to_string(),
+        Dimension::Week => {
+            // The ISO week-year is the year of the week's Thursday.
+            let thursday = (b * 7 - 3 + 3) as Day;
+            let (y, _, _) = civil_from_days(thursday);
+            let jan1 = crate::record::days_from_civil(y, 1, 1);
+            format!("{y}-W{:02}", (thursday - jan1) / 7 + 1)
+        }
+        Dimension::Month => format!("{}-{:02}", b.div_euclid(12), b.rem_euclid(12) + 1),
+        Dimension::Quarter => format!("{}-Q{}", b.div_euclid(4), b.rem_euclid(4) + 1),
+        _ => b.to_string(),
+    }
+}
+
+/// Which rows a filter keeps.
+enum Filter<'a> {
+    Country { col: &'a [u16], keep: Vec<bool> },
+    Vocab { col: &'a [u8], keep: [bool; 8] },
+    Text { col: &'a [u32], keep: Vec<bool> },
+}
+
+impl Filter<'_> {
+    #[inline]
+    fn keeps(&self, row: usize) -> bool {
+        match self {
+            Filter::Country { col, keep } => keep[country_code(col[row]) as usize],
+            Filter::Vocab { col, keep } => keep[col[row] as usize & 7],
+            Filter::Text { col, keep } => keep[col[row] as usize],
+        }
+    }
+
+    fn apply_block(&self, keys: &mut [u64], start: usize, discard: u64) {
+        for (j, k) in keys.iter_mut().enumerate() {
+            if !self.keeps(start + j) {
+                *k = discard;
+            }
+        }
+    }
+}
+
+enum Column<'a> {
+    Country(&'a [u16]),
+    Vocab(&'a [u8], &'static [&'static str]),
+    Text(&'a [u32]),
+}
+
+fn column<'a>(ds: &'a Dataset, table: Table, dim: Dimension) -> Column<'a> {
+    let (r, d, s) = (&ds.registrations, &ds.deportations, &ds.statements);
+    match (table, dim) {
+        (Table::Registrations, Dimension::Origin) => Column::Country(&r.origin),
+        (Table::Registrations, Dimension::Host) => Column::Country(&r.host),
+        (Table::Registrations, Dimension::Population) => {
+            Column::Vocab(&r.population, PopulationType::LABELS)
+        }
+        (Table::Registrations, _) => Column::Text(&r.source),
+        (Table::Deportations, Dimension::Origin) => Column::Country(&d.origin),
+        (Table::Deportations, Dimension::Host) => Column::Country(&d.host),
+        (Table::Deportations, Dimension::Kind) => Column::Vocab(&d.kind, ReturnKind::LABELS),
+        (Table::Deportations, Dimension::Crossing) => Column::Text(&d.crossing),
+        (Table::Deportations, _) => Column::Text(&d.source),
+        (Table::Statements, Dimension::Actor) => Column::Text(&s.actor),
+        (Table::Statements, Dimension::ActorCountry) => Column::Country(&s.actor_country),
+        (Table::Statements, Dimension::Speaker) => Column::Text(&s.speaker),
+        (Table::Statements, Dimension::TargetCountry) => Column::Country(&s.target_country),
+        (Table::Statements, Dimension::SubjectCountry) => Column::Country(&s.subject_country),
+        (Table::Statements, Dimension::Stance) => Column::Vocab(&s.stance, Stance::LABELS),
+        (Table::Statements, _) => Column::Text(&s.source),
+    }
+}
+
+/// Ranks of a vocabulary's values by label.
+fn vocab_rank(labels: &[&str]) -> [u8; 8] {
+    let mut rank = [0u8; 8];
+    for (i, l) in labels.iter().enumerate() {
+        rank[i] = labels.iter().filter(|o| o < &l).count() as u8;
+    }
+    rank
+}
+
+fn check(q: &Query) -> Result<(), Error> {
+    let table = q.table;
+    let mut time: Option<Dimension> = None;
+    for (i, &d) in q.by.iter().enumerate() {
+        if !d.applies_to(table) {
+            let names: Vec<_> = Dimension::categorical(table).iter().map(|d| d.name()).collect();
+            return Err(Error::Query(format!(
+                "\"{d}\" is not a dimension of {table} (expected day, week, month, quarter, year, {})",
+                names.join(", ")
+            )));
+        }
+        if q.by[..i].contains(&d) {
+            return Err(Error::Query(format!("dimension \"{d}\" is given twice")));
+        }
+        if d.is_time() {
+            if let Some(t) = time {
+                return Err(Error::Query(format!(
+                    "at most one time dimension may be given (got \"{t}\" and \"{d}\")"
+                )));
+            }
+            time = Some(d);
+        }
+    }
+    if q.as_of.is_some() {
+        if table != Table::Registrations {
+            return Err(Error::Query(format!(
+                "as-of applies to registrations (stocks) only, not to {table}"
+            )));
+        }
+        if let Some(t) = time {
+            return Err(Error::Query(format!(
+                "as-of cannot be combined with a time dimension (\"{t}\"): a snapshot has no time buckets"
+            )));
+        }
+    }
+    for (d, _) in &q.filters {
+        if d.is_time() {
+            return Err(Error::Query(format!(
+                "\"{d}\" cannot be filtered by value: use from and to to bound dates"
+            )));
+        }
+        if !d.applies_to(table) {
+            return Err(Error::Query(format!("\"{d}\" is not a dimension of {table}")));
+        }
+    }
+    Ok(())
+}
+
+fn build_filter<'a>(
+    ds: &'a Dataset,
+    table: Table,
+    dim: Dimension,
+    values: &[String],
+) -> Result<Filter<'a>, Error> {
+    let bad = |problem: String| Error::Query(format!("{dim} filter: {problem}"));
+    Ok(match column(ds, table, dim) {
+        Column::Country(col) => {
+            let mut keep = vec![false; Country::COUNT + 1];
+            for v in values {
+                if v.trim().is_empty() {
+                    keep[country_code(NO_COUNTRY) as usize] = true;
+                } else {
+                    let c = Country::parse(v).map_err(|e| bad(e.to_string()))?;
+                    keep[country_code(c.id()) as usize] = true;
+                }
+            }
+            Filter::Country { col, keep }
+        }
+        Column::Vocab(col, labels) => {
+            let mut keep = [false; 8];
+            for v in values {
+                let want = v.trim();
+                let i = labels.iter().position(|l| l.eq_ignore_ascii_case(want)).ok_or_else(|| {
+                    let vocabulary = match dim {
+                        Dimension::Population => "population type",
+                        Dimension::Kind => "return kind",
+                        _ => "stance",
+                    };
+                    bad(format!("\"{want}\" {}", crate::record::vocab_problem(vocabulary, labels)))
+                })?;
+                keep[i] = true;
+            }
+            Filter::Vocab { col, keep }
+        }
+        Column::Text(col) => {
+            let mut keep = vec![false; ds.texts.len()];
+            for v in values {
+                if let Some(id) = ds.texts.get(v.trim()) {
+                    keep[id as usize] = true;
+                }
+            }
+            Filter::Text { col, keep }
+        }
+    })
+}
+
+/// The plan of one query: codes, filters, bounds.
+struct Plan<'a> {
+    parts: Vec<Part<'a>>,
+    cards: Vec<u64>,
+    filters: Vec<Filter<'a>>,
+    dates: &'a [Day],
+    lo: Day,
+    hi: Day,
+    bounded: bool,
+}
+
+impl Plan<'_> {
+    /// Product of the cardinalities, or `None` past 128 bits.
+    fn key_space(&self) -> Option<u128> {
+        self.cards.iter().try_fold(1u128, |acc, &c| acc.checked_mul(c as u128))
+    }
+
+    #[inline]
+    fn selected(&self, row: usize) -> bool {
+        let d = self.dates[row];
+        d >= self.lo && d <= self.hi && self.filters.iter().all(|f| f.keeps(row))
+    }
+
+    /// The group key of a row (mixed radix, first dimension most significant).
+    #[inline]
+    fn key(&self, row: usize) -> u128 {
+        let mut k = 0u128;
+        for (p, &c) in self.parts.iter().zip(&self.cards) {
+            k = k * c as u128 + p.code(row) as u128;
+        }
+        k
+    }
+
+    /// Dense keys of a block; rows not selected get `discard`.
+    fn block_keys(&self, keys: &mut [u64], start: usize, discard: u64) {
+        keys.fill(0);
+        for (p, &c) in self.parts.iter().zip(&self.cards) {
+            p.fold_block(keys, start, c);
+        }
+        if self.bounded {
+            for (k, &d) in keys.iter_mut().zip(&self.dates[start..]) {
+                if d < self.lo || d > self.hi {
+                    *k = discard;
+                }
+            }
+        }
+        for f in &self.filters {
+            f.apply_block(keys, start, discard);
+        }
+    }
+
+    fn labels(&self, mut key: u128, ds: &Dataset, out: &mut Vec<String>) {
+        let start = out.len();
+        for (p, &c) in self.parts.iter().zip(&self.cards).rev() {
+            out.push(p.label((key % c as u128) as u32, ds));
+            key /= c as u128;
+        }
+        out[start..].reverse();
+    }
+}
+
+fn plan<'a>(ds: &'a Dataset, q: &Query) -> Result<Plan<'a>, Error> {
+    let table = q.table;
+    let dates = ds.dates(table);
+    let mut lo = q.from.map_or(Day::MIN, day_of);
+    let mut hi = q.to.map_or(Day::MAX, day_of);
+    if let Some(as_of) = q.as_of {
+        hi = hi.min(day_of(as_of));
+    }
+    let bounded = lo != Day::MIN || hi != Day::MAX;
+    let filters = q
+        .filters
+        .iter()
+        .map(|(d, values)| build_filter(ds, table, *d, values))
+        .collect::<Result<Vec<_>, _>>()?;
+    // The time buckets span the dates present within the bounds.
+    let (min, max) = dates.iter().fold((Day::MAX, Day::MIN), |(a, b), &d| (a.min(d), b.max(d)));
+    lo = lo.max(min);
+    hi = hi.min(max);
+    let mut parts = Vec::with_capacity(q.by.len());
+    for &d in &q.by {
+        parts.push(if d.is_time() {
+            let (base, end) = if lo <= hi { (lo, hi) } else { (0, 0) };
+            let first = bucket_of(d, base);
+            let lut = (base..=end).map(|day| (bucket_of(d, day) - first) as u32).collect();
+            Part::Time { kind: d, dates, lut, base, first }
+        } else {
+            match column(ds, table, d) {
+                Column::Country(col) => Part::Country(col),
+                Column::Vocab(col, labels) => Part::Vocab { col, rank: vocab_rank(labels), labels },
+                Column::Text(col) => {
+                    let (rank, by_rank) = ds.text_order();
+                    Part::Text { col, rank, by_rank }
+                }
+            }
+        });
+    }
+    let cards = parts.iter().map(|p| p.card(ds)).collect();
+    Ok(Plan { parts, cards, filters, dates, lo, hi, bounded })
+}
+
+fn overflow(what: &str) -> Error {
+    Error::Overflow(format!("the sum of {what} in one group does not fit in 64 bits"))
+}
+
+pub(super) fn run(ds: &Dataset, q: &Query) -> Result<QueryResult, Error> {
+    check(q)?;
+    let plan = plan(ds, q)?;
+    let measures: &'static [&'static str] = match q.table {
+        Table::Registrations => &["persons"],
+        Table::Deportations => &["persons", "records"],
+        Table::Statements => &["statements"],
+    };
+    let mut result =
+        QueryResult { dimensions: q.by.clone(), measures, keys: Vec::new(), values: Vec::new() };
+    if plan.lo > plan.hi {
+        return Ok(result);
+    }
+    let groups: Vec<(u128, [u64; 2])> = match q.table {
+        Table::Registrations => stocks(ds, q, &plan)?,
+        Table::Deportations => flows(&plan, Some(&ds.deportations.count))?,
+        Table::Statements => flows(&plan, None)?,
+    };
+    for (key, values) in groups {
+        plan.labels(key, ds, &mut result.keys);
+        result.values.extend_from_slice(&values[..measures.len()]);
+    }
+    Ok(result)
+}
+
+/// Sums (`counts`, when given) and row counts per group, sorted by key;
+/// groups without rows are absent.
+fn flows(plan: &Plan<'_>, counts: Option<&[u64]>) -> Result<Vec<(u128, [u64; 2])>, Error> {
+    let n = plan.dates.len();
+    let space = plan.key_space();
+    let mut out = Vec::new();
+    match space {
+        Some(g) if g <= DENSE_MAX as u128 => {
+            let g = g as usize;
+            let threads = if n >= PARALLEL_MIN {
+                std::thread::available_parallelism().map_or(1, |p| p.get()).min(8)
+            } else {
+                1
+            };
+            let chunk = n.div_ceil(threads).max(1);
+            let partials: Vec<(Vec<u64>, Vec<u64>, bool)> = std::thread::scope(|s| {
+                let handles: Vec<_> = (0..threads)
+                    .map(|t| {
+                        let range = (t * chunk).min(n)..((t + 1) * chunk).min(n);
+                        s.spawn(move || dense_range(plan, counts, g, range))
+                    })
+                    .collect();
+                handles.into_iter().map(|h| h.join().expect("aggregation threads do not panic")).collect()
+            });
+            let mut iter = partials.into_iter();
+            let (mut sums, mut recs, mut over) = iter.next().unwrap_or((vec![0; g + 1], vec![0; g + 1], false));
+            for (s2, r2, o2) in iter {
+                for (a, b) in sums.iter_mut().zip(&s2) {
+                    let (v, o) = a.overflowing_add(*b);
+                    *a = v;
+                    over |= o;
+                }
+                for (a, b) in recs.iter_mut().zip(&r2) {
+                    *a += *b;
+                }
+                over |= o2;
+            }
+            if over {
+                return Err(overflow("persons"));
+            }
+            for k in 0..g {
+                if recs[k] > 0 {
+                    let first = if counts.is_some() { sums[k] } else { recs[k] };
+                    out.push((k as u128, [first, recs[k]]));
+                }
+            }
+        }
+        _ => {
+            let mut map: HashMap<u128, (u64, u64), FxBuildHasher> = HashMap::default();
+            for row in 0..n {
+                if plan.selected(row) {
+                    let e = map.entry(plan.key(row)).or_default();
+                    if let Some(c) = counts {
+                        e.0 = e.0.checked_add(c[row]).ok_or_else(|| overflow("persons"))?;
+                    }
+                    e.1 += 1;
+                }
+            }
+            out = map
+                .into_iter()
+                .map(|(k, (s, r))| (k, [if counts.is_some() { s } else { r }, r]))
+                .collect();
+            out.sort_unstable_by_key(|e| e.0);
+        }
+    }
+    Ok(out)
+}
+
+/// One thread's dense sums over `range`; slot `g` collects discarded rows.
+fn dense_range(
+    plan: &Plan<'_>,
+    counts: Option<&[u64]>,
+    g: usize,
+    range: std::ops::Range<usize>,
+) -> (Vec<u64>, Vec<u64>, bool) {
+    let mut sums = vec![0u64; g + 1];
+    let mut recs = vec![0u64; g + 1];
+    let mut over = false;
+    let mut keys = [0u64; BLOCK];
+    let mut start = range.start;
+    while start < range.end {
+        let len = BLOCK.min(range.end - start);
+        let keys = &mut keys[..len];
+        plan.block_keys(keys, start, g as u64);
+        match counts {
+            Some(c) => {
+                for (&k, &v) in keys.iter().zip(&c[start..start + len]) {
+                    let (s, o) = sums[k as usize].overflowing_add(v);
+                    sums[k as usize] = s;
+                    over |= o;
+                    recs[k as usize] += 1;
+                }
+            }
+            None => {
+                for &k in keys.iter() {
+                    recs[k as usize] += 1;
+                }
+            }
+        }
+        start += len;
+    }
+    // Discarded rows may overflow their slot harmlessly.
+    sums[g] = 0;
+    recs[g] = 0;
+    if over {
+        // Recompute without the discard slot to tell a real overflow from a discarded one.
+        over = false;
+        let mut check = vec![0u64; g];
+        let mut keys = vec![0u64; BLOCK];
+        let mut start = range.start;
+        while start < range.end {
+            let len = BLOCK.min(range.end - start);
+            plan.block_keys(&mut keys[..len], start, g as u64);
+            for (&k, &v) in keys[..len].iter().zip(&counts.unwrap_or(&[])[start..start + len]) {
+                if (k as usize) < g {
+                    let (s, o) = check[k as usize].overflowing_add(v);
+                    check[k as usize] = s;
+                    over |= o;
+                }
+            }
+            start += len;
+        }
+    }
+    (sums, recs, over)
+}
+
+/// Stocks: each series' latest observation within each bucket (or as of a
+/// date), summed over series per group, refusing to add two sources.
+fn stocks(ds: &Dataset, q: &Query, plan: &Plan<'_>) -> Result<Vec<(u128, [u64; 2])>, Error> {
+    let c = &ds.registrations;
+    let (series, nseries) = ds.series();
+    let time = plan.parts.iter().position(|p| matches!(p, Part::Time { .. }));
+    let nbuckets = time.map_or(1, |t| plan.cards[t]);
+    let bucket = |row: usize| time.map_or(0, |t| plan.parts[t].code(row) as u64);
+    // Pass 1: the chosen (latest) row of every (series, bucket), as row + 1.
+    let slots = nseries as u64 * nbuckets;
+    let mut dense: Vec<u32> = Vec::new();
+    let mut sparse: HashMap<u64, u32, FxBuildHasher> = HashMap::default();
+    let use_dense = slots <= 1 << 24;
+    if use_dense {
+        dense = vec![0; slots as usize];
+    }
+    let n = c.date.len();
+    for row in 0..n {
+        if !plan.selected(row) {
+            continue;
+        }
+        let slot = series[row] as u64 * nbuckets + bucket(row);
+        let best = if use_dense { &mut dense[slot as usize] } else { sparse.entry(slot).or_insert(0) };
+        if *best == 0 || c.date[*best as usize - 1] < c.date[row] {
+            *best = row as u32 + 1;
+        }
+    }
+    let chosen: Vec<u32> = if use_dense {
+        dense.into_iter().filter(|&r| r != 0).map(|r| r - 1).collect()
+    } else {
+        sparse.into_values().map(|r| r - 1).collect()
+    };
+    // Pass 2: sum per group, watching for two sources of one population.
+    let watch_sources = !q.by.contains(&Dimension::Source) && {
+        let mut first = None;
+        chosen.iter().any(|&r| *first.get_or_insert(c.source[r as usize]) != c.source[r as usize])
+    };
+    let mut seen: HashMap<(u128, u16, u16, u8), u32, FxBuildHasher> = HashMap::default();
+    let mut sums: HashMap<u128, u64, FxBuildHasher> = HashMap::default();
+    let mut chosen = chosen;
+    chosen.sort_unstable();
+    for &r in &chosen {
+        let row = r as usize;
+        let key = plan.key(row);
+        if watch_sources {
+            let who = (key, c.origin[row], c.host[row], c.population[row]);
+            let source = *seen.entry(who).or_insert(c.source[row]);
+            if source != c.source[row] {
+                return Err(ambiguity(ds, q, plan, key, row, source));
+            }
+        }
+        let sum = sums.entry(key).or_insert(0);
+        *sum = sum.checked_add(c.count[row]).ok_or_else(|| overflow("persons"))?;
+    }
+    let mut out: Vec<(u128, [u64; 2])> = sums.into_iter().map(|(k, s)| (k, [s, 0])).collect();
+    out.sort_unstable_by_key(|e| e.0);
+    Ok(out)
+}
+
+fn ambiguity(ds: &Dataset, q: &Query, plan: &Plan<'_>, key: u128, row: usize, other: u32) -> Error {
+    let c = &ds.registrations;
+    let mut sources = [ds.texts.text(other), ds.texts.text(c.source[row])];
+    sources.sort_unstable();
+    let mut labels = Vec::new();
+    plan.labels(key, ds, &mut labels);
+    let group = if labels.is_empty() {
+        String::new()
+    } else {
+        let named: Vec<String> =
+            q.by.iter().zip(&labels).map(|(d, l)| format!("{d}={l}")).collect();
+        format!(" in group {}", named.join(", "))
+    };
+    Error::SourceAmbiguity(format!(
+        "two sources for one population would be added: {} of origin {} in host {}{group} come from both \"{}\" and \"{}\"; add source as a dimension (--by ...,source) or filter one source (--source \"{}\")",
+        PopulationType::from_index(c.population[row]),
+        Country::from_id(c.origin[row]),
+        Country::from_id(c.host[row]),
+        sources[0],
+        sources[1],
+        sources[0],
+    ))
+}

@@ -1,0 +1,281 @@
+//! The result of a query: a typed table of labelled keys and measures.
+
+use std::fmt;
+use std::io::{self, Write};
+
+use serde::ser::{SerializeMap, SerializeSeq};
+
+use super::Dimension;
+use crate::Error;
+
+/// Rows of labelled keys (one per dimension) and measures, sorted by the
+/// dimensions in the order given.
+///
+/// Measures: `persons` and `records` for deportations, `persons` for
+/// registrations, `statements` for statements.
+///
+/// ```
+/// use refugee_data::{Dataset, Dimension, Query};
+/// let result = Dataset::sample().query(&Query::statements().by(Dimension::Stance))?;
+/// let mut csv = Vec::new();
+/// result.write_csv(&mut csv)?;
+/// assert!(String::from_utf8(csv)?.starts_with("stance,statements\n"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueryResult {
+    pub(crate) dimensions: Vec<Dimension>,
+    pub(crate) measures: &'static [&'static str],
+    /// Row-major: `dimensions.len()` labels a row.
+    pub(crate) keys: Vec<String>,
+    /// Row-major: `measures.len()` values a row.
+    pub(crate) values: Vec<u64>,
+}
+
+/// One row of a [`QueryResult`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ResultRow<'a> {
+    keys: &'a [String],
+    values: &'a [u64],
+    result: &'a QueryResult,
+}
+
+impl<'a> ResultRow<'a> {
+    /// The label of the `i`-th dimension.
+    pub fn key(&self, i: usize) -> &'a str {
+        &self.keys[i]
+    }
+
+    /// All labels, in dimension order.
+    pub fn keys(&self) -> &'a [String] {
+        self.keys
+    }
+
+    /// The `i`-th measure.
+    pub fn value(&self, i: usize) -> u64 {
+        self.values[i]
+    }
+
+    /// All measures, in the order of [`QueryResult::measures`].
+    pub fn values(&self) -> &'a [u64] {
+        self.values
+    }
+
+    /// The measure called `name` (`persons`, `records`, `statements`).
+    pub fn measure(&self, name: &str) -> Option<u64> {
+        self.result.measures.iter().position(|m| *m == name).map(|i| self.values[i])
+    }
+}
+
+impl QueryResult {
+    /// The dimensions, in the order given.
+    pub fn dimensions(&self) -> &[Dimension] {
+        &self.dimensions
+    }
+
+    /// The measure names.
+    pub fn measures(&self) -> &[&'static str] {
+        self.measures
+    }
+
+    /// Column names: the dimensions, then the measures.
+    pub fn columns(&self) -> Vec<&str> {
+        self.dimensions.iter().map(|d| d.name()).chain(self.measures.iter().copied()).collect()
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.values.len() / self.measures.len()
+    }
+
+    /// True when no group matched.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// The rows, in order.
+    pub fn rows(&self) -> impl ExactSizeIterator<Item = ResultRow<'_>> + '_ {
+        let (nd, nm) = (self.dimensions.len(), self.measures.len());
+        (0..self.len()).map(move |i| ResultRow {
+            keys: &self.keys[i * nd..(i + 1) * nd],
+            values: &self.values[i * nm..(i + 1) * nm],
+            result: self,
+        })
+    }
+
+    /// Writes the result as CSV: a header of the column names, one line a row.
+    ///
+    /// # Errors
+    ///
+    /// When writing fails.
+    pub fn write_csv<W: Write>(&self, out: W) -> Result<(), Error> {
+        self.write_csv_with(out, false)
+    }
+
+    /// Writes CSV with spreadsheet formula injection neutralised when `safe`:
+    /// a label starting with `=`, `+`, `-`, `@`, tab or carriage return is
+    /// prefixed with `'` (OWASP's advice), so spreadsheets show it as text.
+    ///
+    /// # Errors
+    ///
+    /// When writing fails.
+    pub fn write_csv_with<W: Write>(&self, out: W, safe: bool) -> Result<(), Error> {
+        let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(out);
+        let io = |e: csv::Error| Error::Io { file: "output".into(), source: io::Error::other(e) };
+        w.write_record(self.columns()).map_err(io)?;
+        let mut record: Vec<String> = Vec::new();
+        for row in self.rows() {
+            record.clear();
+            for k in row.keys {
+                record.push(if safe { neutralise(k) } else { k.clone() });
+            }
+            record.extend(row.values.iter().map(u64::to_string));
+            w.write_record(&record).map_err(io)?;
+        }
+        w.flush().map_err(|e| Error::Io { file: "output".into(), source: e })
+    }
+
+    /// Writes the result as a JSON array of objects keyed by column name;
+    /// labels are strings, measures numbers.
+    ///
+    /// # Errors
+    ///
+    /// When writing fails.
+    pub fn write_json<W: Write>(&self, mut out: W) -> Result<(), Error> {
+        let wrap = |e: io::Error| Error::Io { file: "output".into(), source: e };
+        let columns = self.columns();
+        let nd = self.dimensions.len();
+        out.write_all(b"[").map_err(wrap)?;
+        for (i, row) in self.rows().enumerate() {
+            let mut line = String::from(if i == 0 { "\n  {" } else { ",\n  {" });
+            for (c, name) in columns.iter().enumerate() {
+                if c > 0 {
+                    line.push_str(", ");
+                }
+                json_string(&mut line, name);
+                line.push_str(": ");
+                if c < nd {
+                    json_string(&mut line, &row.keys[c]);
+                } else {
+                    line.push_str(&row.values[c - nd].to_string());
+                }
+            }
+            line.push('}');
+            out.write_all(line.as_bytes()).map_err(wrap)?;
+        }
+        out.write_all(if self.is_empty() { b"]\n" } else { b"\n]\n" }).map_err(wrap)
+    }
+}
+
+fn neutralise(s: &str) -> String {
+    match s.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{s}"),
+        _ => s.to_string(),
+    }
+}
+
+fn json_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// An aligned terminal table: labels left-aligned, numbers right-aligned
+/// with thousands separators.
+impl fmt::Display for QueryResult {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let columns = self.columns();
+        let nd = self.dimensions.len();
+        let cells: Vec<Vec<String>> = self
+            .rows()
+            .map(|r| {
+                r.keys.iter().cloned().chain(r.values.iter().map(|v| thousands(*v))).collect()
+            })
+            .collect();
+        let widths: Vec<usize> = (0..columns.len())
+            .map(|c| {
+                cells.iter().map(|r| r[c].chars().count()).chain([columns[c].len()]).max().unwrap_or(0)
+            })
+            .collect();
+        let line = |f: &mut fmt::Formatter<'_>, cells: &[&str]| -> fmt::Result {
+            let mut s = String::new();
+            for (c, cell) in cells.iter().enumerate() {
+                if c > 0 {
+                    s.push_str("  ");
+                }
+                let pad = widths[c] - cell.chars().count();
+                if c < nd {
+                    s.push_str(cell);
+                    s.push_str(&" ".repeat(pad));
+                } else {
+                    s.push_str(&" ".repeat(pad));
+                    s.push_str(cell);
+                }
+            }
+            writeln!(f, "{}", s.trim_end())
+        };
+        line(f, &columns)?;
+        let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+        line(f, &rule.iter().map(String::as_str).collect::<Vec<_>>())?;
+        for r in &cells {
+            line(f, &r.iter().map(String::as_str).collect::<Vec<_>>())?;
+        }
+        Ok(())
+    }
+}
+
+/// `1987717` as `1,987,717`.
+pub(crate) fn thousands(v: u64) -> String {
+    let digits = v.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Serialises as a sequence of maps from column name to label or measure.
+impl serde::Serialize for QueryResult {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let columns = self.columns();
+        let nd = self.dimensions.len();
+        let mut seq = s.serialize_seq(Some(self.len()))?;
+        for row in self.rows() {
+            seq.serialize_element(&SerRow { columns: &columns, nd, row })?;
+        }
+        seq.end()
+    }
+}
+
+struct SerRow<'a> {
+    columns: &'a [&'a str],
+    nd: usize,
+    row: ResultRow<'a>,
+}
+
+impl serde::Serialize for SerRow<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.columns.len()))?;
+        for (c, name) in self.columns.iter().enumerate() {
+            if c < self.nd {
+                map.serialize_entry(name, &self.row.keys[c])?;
+            } else {
+                map.serialize_entry(name, &self.row.values[c - self.nd])?;
+            }
+        }
+        map.end()
+    }
+}
