@@ -169,7 +169,8 @@ fn strict_stops_at_the_first_rejection() {
     let body = format!(
         "{REG_HEADER}2023-12-31,AFG,PAK,refugees,1,UNHCR\n2023-12-31,AFG,IRN,refugees,x,UNHCR\n2023-13-31,AFG,IRN,refugees,1,UNHCR\n"
     );
-    let err = Loader::new().read(Table::Registrations, "registrations.csv", body.as_bytes()).unwrap_err();
+    let err =
+        Loader::new().read(Table::Registrations, "registrations.csv", body.as_bytes()).unwrap_err();
     assert_eq!(
         err.to_string(),
         r#"registrations.csv:3: column "count": "x" is not a count (expected a non-negative integer, digits only)"#
@@ -191,7 +192,9 @@ fn lines_are_physical_lines_not_record_numbers() {
     );
     assert_eq!(
         rejections(Table::Deportations, &body),
-        [r#"deportations.csv:5: column "count": "-1" is not a count (expected a non-negative integer, digits only)"#]
+        [
+            r#"deportations.csv:5: column "count": "-1" is not a count (expected a non-negative integer, digits only)"#
+        ]
     );
 }
 
@@ -245,7 +248,14 @@ fn extremes_are_valid() {
 #[test]
 fn repeated_header_column_is_an_error() {
     let err = Loader::new()
-        .read(Table::Registrations, "registrations.csv", "date,origin,host,population,count,source,Date\n".as_bytes())
+        .read(
+            Table::Registrations,
+            "registrations.csv",
+            "date,origin,host,population,count,source,Date\n".as_bytes(),
+        )
         .unwrap_err();
-    assert_eq!(err.to_string(), r#"registrations.csv:1: column "date" appears more than once in the header"#);
+    assert_eq!(
+        err.to_string(),
+        r#"registrations.csv:1: column "date" appears more than once in the header"#
+    );
 }

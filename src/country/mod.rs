@@ -312,11 +312,7 @@ impl Country {
             } else {
                 ErrorKind::UnhcrCode
             };
-            UnknownCountry {
-                value: s.to_string(),
-                suggestions: Vec::new(),
-                kind,
-            }
+            UnknownCountry { value: s.to_string(), suggestions: Vec::new(), kind }
         })
     }
 
@@ -517,10 +513,7 @@ fn name_lookup(s: &str) -> Option<Country> {
         return None; // longer than any alias
     }
     let key = strip_article(&buf[..len]);
-    ALIASES
-        .binary_search_by(|(k, _)| k.as_bytes().cmp(key))
-        .ok()
-        .map(|i| Country(ALIASES[i].1))
+    ALIASES.binary_search_by(|(k, _)| k.as_bytes().cmp(key)).ok().map(|i| Country(ALIASES[i].1))
 }
 
 /// The nearest countries to an unknown value, best first, at most three.
@@ -559,11 +552,8 @@ fn suggest(s: &str) -> Vec<Country> {
     // "Virgin Islands") suggests them, after the near misses.
     if n >= 4 {
         let q: String = query.iter().collect();
-        let mut containing: Vec<u16> = ALIASES
-            .iter()
-            .filter(|(k, _)| contains_words(k, &q))
-            .map(|&(_, id)| id)
-            .collect();
+        let mut containing: Vec<u16> =
+            ALIASES.iter().filter(|(k, _)| contains_words(k, &q)).map(|&(_, id)| id).collect();
         containing.sort_unstable();
         containing.dedup();
         if containing.len() <= 3 {
@@ -580,11 +570,7 @@ fn suggest(s: &str) -> Vec<Country> {
         .map(|(id, &d)| (d, id as u16))
         .collect();
     found.sort_unstable();
-    found
-        .into_iter()
-        .take(3)
-        .map(|(_, id)| Country(id))
-        .collect()
+    found.into_iter().take(3).map(|(_, id)| Country(id)).collect()
 }
 
 /// Whether `words` occurs in `key` between word boundaries.
@@ -611,9 +597,8 @@ fn edit_distance(a: &[char], b: &[char], max: usize, rows: &mut Vec<usize>) -> O
         let mut row_min = i;
         for j in 1..=m {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut d = (rows[prev + j] + 1)
-                .min(rows[cur + j - 1] + 1)
-                .min(rows[prev + j - 1] + cost);
+            let mut d =
+                (rows[prev + j] + 1).min(rows[cur + j - 1] + 1).min(rows[prev + j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 d = d.min(rows[prev2 + j - 2] + 1);
             }
@@ -699,19 +684,15 @@ impl UnknownCountry {
             }
             ErrorKind::Name => {}
         }
-        let names: Vec<String> = self
-            .suggestions
-            .iter()
-            .map(|c| format!("{} ({})", c.name(), c.alpha3()))
-            .collect();
+        let names: Vec<String> =
+            self.suggestions.iter().map(|c| format!("{} ({})", c.name(), c.alpha3())).collect();
         match names.as_slice() {
             [] => "is not a known country (expected an ISO 3166 code or an English country name)"
                 .to_string(),
             [one] => format!("is not a known country (did you mean {one}?)"),
-            [init @ .., last] => format!(
-                "is not a known country (did you mean {} or {last}?)",
-                init.join(", ")
-            ),
+            [init @ .., last] => {
+                format!("is not a known country (did you mean {} or {last}?)", init.join(", "))
+            }
         }
     }
 }

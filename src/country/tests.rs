@@ -29,12 +29,7 @@ fn table_is_sorted_and_consistent() {
     assert_eq!(ENTRIES.len(), Country::COUNT);
     assert_eq!(Country::all().count(), Country::COUNT);
     for w in ENTRIES.windows(2) {
-        assert!(
-            w[0].alpha3 < w[1].alpha3,
-            "{} !< {}",
-            w[0].alpha3,
-            w[1].alpha3
-        );
+        assert!(w[0].alpha3 < w[1].alpha3, "{} !< {}", w[0].alpha3, w[1].alpha3);
     }
     let all: Vec<Country> = Country::all().collect();
     for w in all.windows(2) {
@@ -71,12 +66,7 @@ fn table_is_sorted_and_consistent() {
 #[test]
 fn aliases_are_sorted_normalized_and_bounded() {
     for w in ALIASES.windows(2) {
-        assert!(
-            w[0].0.as_bytes() < w[1].0.as_bytes(),
-            "{:?} !< {:?}",
-            w[0].0,
-            w[1].0
-        );
+        assert!(w[0].0.as_bytes() < w[1].0.as_bytes(), "{:?} !< {:?}", w[0].0, w[1].0);
     }
     let mut max = 0;
     for &(key, id) in ALIASES.iter() {
@@ -163,21 +153,14 @@ fn unhcr_codes() {
     ];
     for (unhcr, iso) in cases {
         assert_eq!(Country::from_unhcr_code(unhcr), Ok(c(iso)), "{unhcr}");
-        assert_eq!(
-            Country::from_unhcr_code(&unhcr.to_lowercase()),
-            Ok(c(iso)),
-            "{unhcr}"
-        );
+        assert_eq!(Country::from_unhcr_code(&unhcr.to_lowercase()), Ok(c(iso)), "{unhcr}");
     }
     assert_eq!(Country::from_unhcr_code(" GFR "), Ok(c("DEU")));
     assert_eq!(UNHCR_CODES.len(), 230);
     for bad in ["DEU", "CHE", "UNK", "XXX", "Germany", "", "GF", "GFRR"] {
         let e = Country::from_unhcr_code(bad).unwrap_err();
         assert_eq!(e.value(), bad);
-        assert!(
-            e.problem().starts_with("is not a known UNHCR country code"),
-            "{e}"
-        );
+        assert!(e.problem().starts_with("is not a known UNHCR country code"), "{e}");
     }
     for none in ["CRB", "CUR"] {
         let e = Country::from_unhcr_code(none).unwrap_err();
@@ -223,10 +206,7 @@ fn hand_aliases() {
         ("United Kingdom", "GBR"),
         ("UK", "GBR"),
         ("Great Britain", "GBR"),
-        (
-            "United Kingdom of Great Britain and Northern Ireland",
-            "GBR",
-        ),
+        ("United Kingdom of Great Britain and Northern Ireland", "GBR"),
         ("United States", "USA"),
         ("USA", "USA"),
         ("US", "USA"),
@@ -259,13 +239,7 @@ fn hand_aliases() {
 
 #[test]
 fn normalization() {
-    for s in [
-        "pakistan",
-        "PAKISTAN",
-        "  Pakistan\t",
-        "\u{a0}Pakistan\u{a0}",
-        "pAkIsTaN",
-    ] {
+    for s in ["pakistan", "PAKISTAN", "  Pakistan\t", "\u{a0}Pakistan\u{a0}", "pAkIsTaN"] {
         assert_eq!(p(s), c("PAK"), "{s:?}");
     }
     assert_eq!(p("\u{a0}PAK\u{2003}"), c("PAK"));
@@ -284,10 +258,7 @@ fn normalization() {
     assert_eq!(p("Bosnia - Herzegovina"), c("BIH"));
     assert_eq!(p(". Pakistan ."), c("PAK"));
     assert_eq!(normalized("  The  Gambia "), "gambia");
-    assert_eq!(
-        normalized("Saint-Pierre-et-Miquelon"),
-        "saint pierre et miquelon"
-    );
+    assert_eq!(normalized("Saint-Pierre-et-Miquelon"), "saint pierre et miquelon");
     assert_eq!(normalized("Åland"), "aland");
     assert!(Country::parse("").is_err());
     assert!(Country::parse("   ").is_err());
@@ -298,14 +269,8 @@ fn normalization() {
 
 #[test]
 fn parse_bytes_matches_parse() {
-    for s in [
-        "AFG", "afg", " PK ", "Pakistan", "UNK", "DRC", "uk", "Türkiye", "zz", "Atlantis",
-    ] {
-        assert_eq!(
-            Country::parse_bytes(s.as_bytes()),
-            Country::parse(s).ok(),
-            "{s:?}"
-        );
+    for s in ["AFG", "afg", " PK ", "Pakistan", "UNK", "DRC", "uk", "Türkiye", "zz", "Atlantis"] {
+        assert_eq!(Country::parse_bytes(s.as_bytes()), Country::parse(s).ok(), "{s:?}");
     }
 }
 
@@ -333,9 +298,7 @@ fn parse_bytes_never_panics() {
         x ^= x >> 7;
         x ^= x << 17;
         let len = (x % 90) as usize;
-        let bytes: Vec<u8> = (0..len)
-            .map(|i| (x.rotate_left(i as u32 * 7) & 0xff) as u8)
-            .collect();
+        let bytes: Vec<u8> = (0..len).map(|i| (x.rotate_left(i as u32 * 7) & 0xff) as u8).collect();
         let _ = Country::parse_bytes(&bytes);
         if let Ok(s) = std::str::from_utf8(&bytes) {
             let _ = Country::parse(s).map_err(|e| e.to_string());
@@ -355,11 +318,7 @@ fn huge_inputs_are_rejected_fast() {
     assert!(Country::parse(&spaces).is_err());
     let text = err.to_string();
     assert!(text.chars().count() < 200, "{text}");
-    assert!(
-        start.elapsed() < Duration::from_secs(2),
-        "took {:?}",
-        start.elapsed()
-    );
+    assert!(start.elapsed() < Duration::from_secs(2), "took {:?}", start.elapsed());
 }
 
 // --------------------------------------------------------- suggestions
@@ -368,56 +327,34 @@ fn huge_inputs_are_rejected_fast() {
 fn suggestions() {
     let e = Country::parse("Pakistn").unwrap_err();
     assert_eq!(e.suggestions(), &[c("PAK")]);
-    assert_eq!(
-        e.problem(),
-        "is not a known country (did you mean Pakistan (PAK)?)"
-    );
-    assert_eq!(
-        e.to_string(),
-        "\"Pakistn\" is not a known country (did you mean Pakistan (PAK)?)"
-    );
+    assert_eq!(e.problem(), "is not a known country (did you mean Pakistan (PAK)?)");
+    assert_eq!(e.to_string(), "\"Pakistn\" is not a known country (did you mean Pakistan (PAK)?)");
     let e = Country::parse("Afganistan").unwrap_err();
     assert_eq!(e.suggestions().first(), Some(&c("AFG")));
     let e = Country::parse("Nigera").unwrap_err();
     assert_eq!(e.suggestions(), &[c("NER"), c("NGA")]);
-    assert_eq!(
-        e.problem(),
-        "is not a known country (did you mean Niger (NER) or Nigeria (NGA)?)"
-    );
+    assert_eq!(e.problem(), "is not a known country (did you mean Niger (NER) or Nigeria (NGA)?)");
     let e = Country::parse("Atlantis").unwrap_err();
     assert!(e.suggestions().is_empty());
     assert_eq!(
         e.problem(),
         "is not a known country (expected an ISO 3166 code or an English country name)"
     );
-    for typo in [
-        "Irann",
-        "Iraan",
-        "Syira",
-        "Bangladsh",
-        "Somlia",
-        "Afghnaistan",
-    ] {
+    for typo in ["Irann", "Iraan", "Syira", "Bangladsh", "Somlia", "Afghnaistan"] {
         let e = Country::parse(typo).unwrap_err();
         assert!(!e.suggestions().is_empty(), "{typo}");
         assert!(e.suggestions().len() <= 3);
         let set: BTreeSet<_> = e.suggestions().iter().collect();
         assert_eq!(set.len(), e.suggestions().len(), "deduplicated");
     }
-    assert_eq!(
-        Country::parse("Bangladsh").unwrap_err().suggestions(),
-        &[c("BGD")]
-    );
+    assert_eq!(Country::parse("Bangladsh").unwrap_err().suggestions(), &[c("BGD")]);
     // whole words of a few countries' names
     let e = Country::parse("Korea").unwrap_err();
     assert_eq!(e.suggestions(), &[c("KOR"), c("PRK")]);
     let e = Country::parse("Virgin Islands").unwrap_err();
     let set: BTreeSet<Country> = e.suggestions().iter().copied().collect();
     assert_eq!(set, BTreeSet::from([c("VGB"), c("VIR")]));
-    assert!(Country::parse("Islands")
-        .unwrap_err()
-        .suggestions()
-        .is_empty());
+    assert!(Country::parse("Islands").unwrap_err().suggestions().is_empty());
     // three suggestions are joined with commas and a final "or"
     let e = UnknownCountry {
         value: "x".into(),
@@ -464,16 +401,10 @@ fn from_str_display_serde() {
     let from_value: Country = serde_json::from_value(v).unwrap();
     assert_eq!(from_value, c("AFG"));
     let err = serde_json::from_str::<Country>("\"Pakistn\"").unwrap_err();
-    assert!(
-        err.to_string().contains("did you mean Pakistan (PAK)"),
-        "{err}"
-    );
+    assert!(err.to_string().contains("did you mean Pakistan (PAK)"), "{err}");
     assert!(serde_json::from_str::<Country>("12").is_err());
     let list: Vec<Country> = serde_json::from_str("[\"AFG\",\"IRN\",\"PAK\"]").unwrap();
-    assert_eq!(
-        serde_json::to_string(&list).unwrap(),
-        "[\"AFG\",\"IRN\",\"PAK\"]"
-    );
+    assert_eq!(serde_json::to_string(&list).unwrap(), "[\"AFG\",\"IRN\",\"PAK\"]");
 }
 
 // ------------------------------------------------ the reference files
@@ -481,12 +412,9 @@ fn from_str_display_serde() {
 /// The shared data directory, if this checkout has it.
 fn data_dir() -> Option<PathBuf> {
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let found = [
-        PathBuf::from("/work/shared/data"),
-        manifest.join("../shared/data"),
-    ]
-    .into_iter()
-    .find(|d| d.join("unhcr").is_dir());
+    let found = [PathBuf::from("/work/shared/data"), manifest.join("../shared/data")]
+        .into_iter()
+        .find(|d| d.join("unhcr").is_dir());
     if found.is_none() {
         println!("note: shared reference data not found; skipping the data checks");
     }
@@ -505,10 +433,7 @@ fn read_csv(path: &std::path::Path) -> Option<(csv::StringRecord, Vec<csv::Strin
 }
 
 fn col(header: &csv::StringRecord, name: &str) -> usize {
-    header
-        .iter()
-        .position(|h| h == name)
-        .unwrap_or_else(|| panic!("no column {name}"))
+    header.iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name}"))
 }
 
 #[test]
@@ -519,11 +444,8 @@ fn unhcr_countries_table() {
     };
     assert_eq!(rows.len(), 232);
     let (iso_c, code_c, name_c) = (col(&h, "iso_code"), col(&h, "unhcr_code"), col(&h, "name"));
-    let (ureg, reg, sub) = (
-        col(&h, "unhcr_region"),
-        col(&h, "unsd_region"),
-        col(&h, "unsd_subregion"),
-    );
+    let (ureg, reg, sub) =
+        (col(&h, "unhcr_region"), col(&h, "unsd_region"), col(&h, "unsd_subregion"));
     for r in &rows {
         let (iso, code, name) = (&r[iso_c], &r[code_c], &r[name_c]);
         let got = Country::from_unhcr_code(code);
@@ -535,10 +457,7 @@ fn unhcr_countries_table() {
                 assert_eq!(got, Ok(country), "{code}");
                 assert_eq!(country.unhcr_code(), Some(code));
                 assert_eq!(p(name), country, "{name:?}");
-                assert_eq!(
-                    country.unhcr_region(),
-                    Some(&r[ureg]).filter(|s| !s.is_empty())
-                );
+                assert_eq!(country.unhcr_region(), Some(&r[ureg]).filter(|s| !s.is_empty()));
                 if !r[reg].is_empty() {
                     assert_eq!(country.region(), Some(&r[reg]), "{iso}");
                     assert_eq!(country.subregion(), Some(&r[sub]), "{iso}");
@@ -581,11 +500,7 @@ fn ocha_taxonomy() {
             assert_eq!(country.alpha2(), Some(&r[a2]));
         }
         for &i in &names {
-            for name in r[i]
-                .split(['|', ';'])
-                .map(str::trim)
-                .filter(|n| !n.is_empty())
-            {
+            for name in r[i].split(['|', ';']).map(str::trim).filter(|n| !n.is_empty()) {
                 assert_eq!(p(name), country, "{name:?} ({code})");
             }
         }
@@ -598,21 +513,14 @@ fn ocha_taxonomy() {
 #[test]
 fn unhcr_population_names_match_iso_columns() {
     let Some(dir) = data_dir() else { return };
-    for file in [
-        "population.csv",
-        "solutions.csv",
-        "population_afg_origin_midyear_2023.csv",
-    ] {
+    for file in ["population.csv", "solutions.csv", "population_afg_origin_midyear_2023.csv"] {
         let Some((h, rows)) = read_csv(&dir.join("unhcr").join(file)) else {
             continue;
         };
         let mut triples = BTreeSet::new();
         for side in ["coo", "coa"] {
-            let (n, u, i) = (
-                col(&h, &format!("{side}_name")),
-                col(&h, side),
-                col(&h, &format!("{side}_iso")),
-            );
+            let (n, u, i) =
+                (col(&h, &format!("{side}_name")), col(&h, side), col(&h, &format!("{side}_iso")));
             for r in &rows {
                 triples.insert((r[n].to_string(), r[u].to_string(), r[i].to_string()));
             }
@@ -621,11 +529,7 @@ fn unhcr_population_names_match_iso_columns() {
         for (name, unhcr, iso) in &triples {
             let by_iso = p(iso);
             assert_eq!(p(name), by_iso, "{file}: {name:?} vs {iso}");
-            assert_eq!(
-                Country::from_unhcr_code(unhcr),
-                Ok(by_iso),
-                "{file}: {unhcr} vs {iso}"
-            );
+            assert_eq!(Country::from_unhcr_code(unhcr), Ok(by_iso), "{file}: {unhcr} vs {iso}");
         }
     }
 }
@@ -644,14 +548,8 @@ fn refugee_data_finder_names_match_iso_columns() {
     let mut r = csv::Reader::from_reader(body.as_bytes());
     let h = r.headers().unwrap().clone();
     let pairs = [
-        (
-            col(&h, "Country of origin"),
-            col(&h, "Country of origin (ISO)"),
-        ),
-        (
-            col(&h, "Country of asylum"),
-            col(&h, "Country of asylum (ISO)"),
-        ),
+        (col(&h, "Country of origin"), col(&h, "Country of origin (ISO)")),
+        (col(&h, "Country of asylum"), col(&h, "Country of asylum (ISO)")),
     ];
     let mut seen = BTreeSet::new();
     for rec in r.records() {

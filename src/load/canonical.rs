@@ -242,7 +242,13 @@ impl Row<'_> {
     }
 
     /// An interned, trimmed text; 0 for an empty optional one.
-    fn text(&self, col: Option<usize>, name: &str, required: bool, texts: &mut Interner) -> Parsed<u32> {
+    fn text(
+        &self,
+        col: Option<usize>,
+        name: &str,
+        required: bool,
+        texts: &mut Interner,
+    ) -> Parsed<u32> {
         let b = self.raw(col).trim_ascii();
         let s = match std::str::from_utf8(b) {
             Ok(s) => s.trim(),
@@ -287,7 +293,10 @@ fn map_header(
     for (i, name) in names.iter().enumerate() {
         match specs.iter().position(|(n, _)| n.eq_ignore_ascii_case(name)) {
             Some(s) if map[s].is_some() => {
-                return Err(Error::DuplicateColumn { file: file.to_string(), column: specs[s].0.to_string() })
+                return Err(Error::DuplicateColumn {
+                    file: file.to_string(),
+                    column: specs[s].0.to_string(),
+                })
             }
             Some(s) => map[s] = Some(i),
             None => unknown.push(format!("\"{}\"", super::cut(name))),
@@ -309,7 +318,12 @@ fn map_header(
     Ok(map)
 }
 
-pub(super) fn read<R: io::Read>(loader: &mut Loader, table: Table, file: &str, reader: R) -> Result<(), Error> {
+pub(super) fn read<R: io::Read>(
+    loader: &mut Loader,
+    table: Table,
+    file: &str,
+    reader: R,
+) -> Result<(), Error> {
     let io_error = |e: csv::Error| match e.into_kind() {
         csv::ErrorKind::Io(source) => Error::Io { file: file.to_string(), source },
         other => Error::Format { file: file.to_string(), line: 0, message: format!("{other:?}") },
@@ -335,7 +349,11 @@ pub(super) fn read<R: io::Read>(loader: &mut Loader, table: Table, file: &str, r
         loader.report.read[t] += 1;
         let row = Row { rec: &rec, file, line };
         let result = if rec.len() != width {
-            Err(Box::new(Rejection::new(file, line, Problem::Ragged { found: rec.len(), expected: width })))
+            Err(Box::new(Rejection::new(
+                file,
+                line,
+                Problem::Ragged { found: rec.len(), expected: width },
+            )))
         } else {
             let ds = &mut loader.dataset;
             let parsed = match table {
@@ -427,7 +445,13 @@ fn parse_registration(row: &Row<'_>, m: &[Option<usize>], ds: &mut Dataset) -> P
     let date = row.date(m[0], "date")?;
     let origin = row.country(m[1], "origin")?;
     let host = row.country(m[2], "host")?;
-    let population = row.vocab(m[3], "population", PopulationType::parse_bytes, "population type", PopulationType::LABELS)?;
+    let population = row.vocab(
+        m[3],
+        "population",
+        PopulationType::parse_bytes,
+        "population type",
+        PopulationType::LABELS,
+    )?;
     let count = row.count(m[4], "count")?;
     let source = row.text(m[5], "source", true, &mut ds.texts)?;
     let c = &mut ds.registrations;
@@ -445,11 +469,16 @@ fn parse_deportation(row: &Row<'_>, m: &[Option<usize>], ds: &mut Dataset) -> Pa
     let period_start = row.opt_date(m[1], "period_start")?;
     if period_start != NO_DAY && period_start > date {
         let written = String::from_utf8_lossy(row.raw(m[0])).into_owned();
-        return Err(row.reject("period_start", row.raw(m[1]), Problem::PeriodAfterDate { date: written }));
+        return Err(row.reject(
+            "period_start",
+            row.raw(m[1]),
+            Problem::PeriodAfterDate { date: written },
+        ));
     }
     let origin = row.country(m[2], "origin")?;
     let host = row.country(m[3], "host")?;
-    let kind = row.vocab(m[4], "kind", ReturnKind::parse_bytes, "return kind", ReturnKind::LABELS)?;
+    let kind =
+        row.vocab(m[4], "kind", ReturnKind::parse_bytes, "return kind", ReturnKind::LABELS)?;
     let count = row.count(m[5], "count")?;
     let crossing = row.text(m[6], "crossing", false, &mut ds.texts)?;
     let source = row.text(m[7], "source", true, &mut ds.texts)?;
@@ -489,4 +518,3 @@ fn parse_statement(row: &Row<'_>, m: &[Option<usize>], ds: &mut Dataset) -> Pars
     c.url.push(url);
     Ok(())
 }
-

@@ -108,7 +108,7 @@ mod tests {
 
     #[test]
     fn finds_every_duplicate_and_nothing_else() {
-        let keys: Vec<u128> = (0..10_000u128).map(|i| (i % 7_000) << 70 | i % 7_000).collect();
+        let keys: Vec<u128> = (0..10_000u128).map(|i| ((i % 7_000) << 70) | (i % 7_000)).collect();
         let mut index = DedupIndex::default();
         for (row, &k) in keys.iter().enumerate() {
             let found = index.check_insert(k, row as u32, |r| keys[r as usize]);

@@ -64,21 +64,16 @@ impl LineCounter {
     /// of its span and are skipped here).
     pub(crate) fn line_of(&self, offset: u64) -> u64 {
         let mut t = self.terms.borrow_mut();
-        while let Some(&(_, end)) = t.pending.front() {
-            if end > offset {
-                break;
-            }
-            t.pending.pop_front();
-            t.passed += 1;
-        }
+        // Terminators that start before the record's first byte are passed;
+        // one that starts right at it ends a blank line, which is skipped.
         let mut start = offset;
         while let Some(&(first, end)) = t.pending.front() {
-            if first != start {
+            if first > start {
                 break;
             }
             t.pending.pop_front();
             t.passed += 1;
-            start = end;
+            start = start.max(end);
         }
         t.passed + 1
     }
@@ -113,6 +108,9 @@ mod tests {
         assert_eq!(lines("h\r\na\r\n\r\nb\r\n"), want(&[("h", 1), ("a", 2), ("b", 4)]));
         assert_eq!(lines("h\n\"a\nx\"\nb\n"), want(&[("h", 1), ("a\nx", 2), ("b", 4)]));
         assert_eq!(lines("\n\nh\na"), want(&[("h", 3), ("a", 4)]));
-        assert_eq!(lines("h\r\n\"a\r\n\r\nx\"\r\n\r\n\r\nb"), want(&[("h", 1), ("a\r\n\r\nx", 2), ("b", 7)]));
+        assert_eq!(
+            lines("h\r\n\"a\r\n\r\nx\"\r\n\r\n\r\nb"),
+            want(&[("h", 1), ("a\r\n\r\nx", 2), ("b", 7)])
+        );
     }
 }

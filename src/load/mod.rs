@@ -157,7 +157,9 @@ impl Loader {
         for table in Table::ALL {
             let path = dir.join(table.file_name());
             match File::open(&path) {
-                Ok(f) => self.read(table, table.file_name(), io::BufReader::with_capacity(1 << 16, f))?,
+                Ok(f) => {
+                    self.read(table, table.file_name(), io::BufReader::with_capacity(1 << 16, f))?
+                }
                 Err(e) if e.kind() == io::ErrorKind::NotFound => {}
                 Err(e) => return Err(Error::Io { file: path.display().to_string(), source: e }),
             }

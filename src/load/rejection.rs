@@ -161,10 +161,9 @@ impl Rejection {
             Problem::NotACount => {
                 format!("{quoted} is not a count (expected a non-negative integer, digits only)")
             }
-            Problem::CountTooLarge => format!(
-                "{quoted} is too large for a count (expected at most {})",
-                u64::MAX
-            ),
+            Problem::CountTooLarge => {
+                format!("{quoted} is too large for a count (expected at most {})", u64::MAX)
+            }
             Problem::UnknownCountry(e) => format!("{quoted} {}", e.problem()),
             Problem::UnknownValue { vocabulary, expected } => {
                 format!("{quoted} {}", crate::record::vocab_problem(vocabulary, expected))

@@ -107,7 +107,11 @@ impl Dimension {
     pub fn is_time(self) -> bool {
         matches!(
             self,
-            Dimension::Day | Dimension::Week | Dimension::Month | Dimension::Quarter | Dimension::Year
+            Dimension::Day
+                | Dimension::Week
+                | Dimension::Month
+                | Dimension::Quarter
+                | Dimension::Year
         )
     }
 
@@ -165,7 +169,11 @@ impl FromStr for Dimension {
         let wanted = s.trim().replace('-', "_");
         ALL.into_iter().find(|d| d.name().eq_ignore_ascii_case(&wanted)).ok_or_else(|| {
             let names: Vec<_> = ALL.iter().map(|d| d.name()).collect();
-            Error::Query(format!("\"{}\" is not a dimension (expected one of {})", s.trim(), names.join(", ")))
+            Error::Query(format!(
+                "\"{}\" is not a dimension (expected one of {})",
+                s.trim(),
+                names.join(", ")
+            ))
         })
     }
 }

@@ -10,6 +10,8 @@
 //! the columns, in blocks and on both cores; when it is large (free texts),
 //! a hash map takes the place of the arrays.
 
+#![allow(clippy::needless_range_loop)] // row indexes address several columns at once
+
 use std::collections::HashMap;
 
 use super::{Dimension, Query, QueryResult};
@@ -276,14 +278,18 @@ fn build_filter<'a>(
             let mut keep = [false; 8];
             for v in values {
                 let want = v.trim();
-                let i = labels.iter().position(|l| l.eq_ignore_ascii_case(want)).ok_or_else(|| {
-                    let vocabulary = match dim {
-                        Dimension::Population => "population type",
-                        Dimension::Kind => "return kind",
-                        _ => "stance",
-                    };
-                    bad(format!("\"{want}\" {}", crate::record::vocab_problem(vocabulary, labels)))
-                })?;
+                let i =
+                    labels.iter().position(|l| l.eq_ignore_ascii_case(want)).ok_or_else(|| {
+                        let vocabulary = match dim {
+                            Dimension::Population => "population type",
+                            Dimension::Kind => "return kind",
+                            _ => "stance",
+                        };
+                        bad(format!(
+                            "\"{want}\" {}",
+                            crate::record::vocab_problem(vocabulary, labels)
+                        ))
+                    })?;
                 keep[i] = true;
             }
             Filter::Vocab { col, keep }
@@ -452,10 +458,14 @@ fn flows(plan: &Plan<'_>, counts: Option<&[u64]>) -> Result<Vec<(u128, [u64; 2])
                         s.spawn(move || dense_range(plan, counts, g, range))
                     })
                     .collect();
-                handles.into_iter().map(|h| h.join().expect("aggregation threads do not panic")).collect()
+                handles
+                    .into_iter()
+                    .map(|h| h.join().expect("aggregation threads do not panic"))
+                    .collect()
             });
             let mut iter = partials.into_iter();
-            let (mut sums, mut recs, mut over) = iter.next().unwrap_or((vec![0; g + 1], vec![0; g + 1], false));
+            let (mut sums, mut recs, mut over) =
+                iter.next().unwrap_or((vec![0; g + 1], vec![0; g + 1], false));
             for (s2, r2, o2) in iter {
                 for (a, b) in sums.iter_mut().zip(&s2) {
                     let (v, o) = a.overflowing_add(*b);
@@ -578,7 +588,8 @@ fn stocks(ds: &Dataset, q: &Query, plan: &Plan<'_>) -> Result<Vec<(u128, [u64; 2
             continue;
         }
         let slot = series[row] as u64 * nbuckets + bucket(row);
-        let best = if use_dense { &mut dense[slot as usize] } else { sparse.entry(slot).or_insert(0) };
+        let best =
+            if use_dense { &mut dense[slot as usize] } else { sparse.entry(slot).or_insert(0) };
         if *best == 0 || c.date[*best as usize - 1] < c.date[row] {
             *best = row as u32 + 1;
         }

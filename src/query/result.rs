@@ -120,7 +120,8 @@ impl QueryResult {
     ///
     /// When writing fails.
     pub fn write_csv_with<W: Write>(&self, out: W, safe: bool) -> Result<(), Error> {
-        let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(out);
+        let mut w =
+            csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(out);
         let io = |e: csv::Error| Error::Io { file: "output".into(), source: io::Error::other(e) };
         w.write_record(self.columns()).map_err(io)?;
         let mut record: Vec<String> = Vec::new();
@@ -198,13 +199,16 @@ impl fmt::Display for QueryResult {
         let nd = self.dimensions.len();
         let cells: Vec<Vec<String>> = self
             .rows()
-            .map(|r| {
-                r.keys.iter().cloned().chain(r.values.iter().map(|v| thousands(*v))).collect()
-            })
+            .map(|r| r.keys.iter().cloned().chain(r.values.iter().map(|v| thousands(*v))).collect())
             .collect();
         let widths: Vec<usize> = (0..columns.len())
             .map(|c| {
-                cells.iter().map(|r| r[c].chars().count()).chain([columns[c].len()]).max().unwrap_or(0)
+                cells
+                    .iter()
+                    .map(|r| r[c].chars().count())
+                    .chain([columns[c].len()])
+                    .max()
+                    .unwrap_or(0)
             })
             .collect();
         let line = |f: &mut fmt::Formatter<'_>, cells: &[&str]| -> fmt::Result {

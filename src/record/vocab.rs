@@ -21,7 +21,11 @@ pub struct UnknownValue {
 }
 
 impl UnknownValue {
-    pub(crate) fn new(value: &str, vocabulary: &'static str, expected: &'static [&'static str]) -> Self {
+    pub(crate) fn new(
+        value: &str,
+        vocabulary: &'static str,
+        expected: &'static [&'static str],
+    ) -> Self {
         UnknownValue { value: value.to_string(), vocabulary, expected }
     }
 

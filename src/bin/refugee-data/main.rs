@@ -104,9 +104,9 @@ impl Flags {
                         Some(v) => v,
                         None => {
                             i += 1;
-                            args.get(i).cloned().ok_or_else(|| {
-                                Failure::Usage(format!("--{name} needs a value"))
-                            })?
+                            args.get(i)
+                                .cloned()
+                                .ok_or_else(|| Failure::Usage(format!("--{name} needs a value")))?
                         }
                     };
                     if flags.values.iter().any(|(n, _)| n == name) {
@@ -151,7 +151,10 @@ fn data_dir(flags: &mut Flags) -> Option<PathBuf> {
 }
 
 /// The dataset of `--data DIR`, or the sample.
-fn load(dir: Option<&PathBuf>, lenient: bool) -> Result<std::borrow::Cow<'static, Dataset>, Failure> {
+fn load(
+    dir: Option<&PathBuf>,
+    lenient: bool,
+) -> Result<std::borrow::Cow<'static, Dataset>, Failure> {
     let Some(dir) = dir else {
         return Ok(std::borrow::Cow::Borrowed(Dataset::sample()));
     };
@@ -218,15 +221,18 @@ fn largest_hosts(ds: &Dataset) -> Result<String, Failure> {
     if origins.is_empty() {
         return Ok(out);
     }
-    let mut top: Vec<(String, u64)> = origins.rows().map(|r| (r.key(0).to_string(), r.value(0))).collect();
+    let mut top: Vec<(String, u64)> =
+        origins.rows().map(|r| (r.key(0).to_string(), r.value(0))).collect();
     top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     out.push_str(&format!(
         "\nLargest host countries of the largest origins: refugees, latest stock as of {as_of}, source \"{source}\"\n"
     ));
     out.push_str(&format!("{:<8} {:<8} {:>12}\n", "origin", "host", "refugees"));
     for (origin, total) in top.iter().take(3) {
-        let hosts = ds.query(&base().by(Dimension::Host).filter(Dimension::Origin, [origin.clone()]))?;
-        let mut rows: Vec<(String, u64)> = hosts.rows().map(|r| (r.key(0).to_string(), r.value(0))).collect();
+        let hosts =
+            ds.query(&base().by(Dimension::Host).filter(Dimension::Origin, [origin.clone()]))?;
+        let mut rows: Vec<(String, u64)> =
+            hosts.rows().map(|r| (r.key(0).to_string(), r.value(0))).collect();
         rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         out.push_str(&format!("{:<8} {:<8} {:>12}\n", origin, "(all)", thousands(*total)));
         for (host, n) in rows.iter().take(5) {
@@ -327,20 +333,26 @@ fn parse_date(flag: &str, value: &str) -> Result<NaiveDate, Failure> {
     let ok = v.len() == 10 && v.as_bytes()[4] == b'-' && v.as_bytes()[7] == b'-';
     match NaiveDate::parse_from_str(v, "%Y-%m-%d") {
         Ok(d) if ok => Ok(d),
-        _ => Err(Failure::Usage(format!("--{flag}: \"{value}\" is not a date (expected YYYY-MM-DD)"))),
+        _ => Err(Failure::Usage(format!(
+            "--{flag}: \"{value}\" is not a date (expected YYYY-MM-DD)"
+        ))),
     }
 }
 
 fn query(args: &[String]) -> Result<ExitCode, Failure> {
     let mut flags = Flags::parse(args, &["lenient", "safe-csv"])?;
     let Some(table) = flags.positional.first() else {
-        return Err(Failure::Usage("query needs a table: registrations, deportations or statements".into()));
+        return Err(Failure::Usage(
+            "query needs a table: registrations, deportations or statements".into(),
+        ));
     };
-    let table: Table = table.parse().map_err(|e: refugee_data::UnknownTable| Failure::Usage(e.to_string()))?;
+    let table: Table =
+        table.parse().map_err(|e: refugee_data::UnknownTable| Failure::Usage(e.to_string()))?;
     let mut q = Query::new(table);
     if let Some(by) = flags.take("by") {
         for name in by.split(',').filter(|s| !s.trim().is_empty()) {
-            let d: Dimension = name.trim().parse().map_err(|e: Error| Failure::Usage(e.to_string()))?;
+            let d: Dimension =
+                name.trim().parse().map_err(|e: Error| Failure::Usage(e.to_string()))?;
             q = q.by(d);
         }
     }
@@ -355,7 +367,9 @@ fn query(args: &[String]) -> Result<ExitCode, Failure> {
     }
     let format = flags.take("format").unwrap_or_else(|| "table".into());
     if !["table", "csv", "json"].contains(&format.as_str()) {
-        return Err(Failure::Usage(format!("--format: \"{format}\" is not a format (expected table, csv or json)")));
+        return Err(Failure::Usage(format!(
+            "--format: \"{format}\" is not a format (expected table, csv or json)"
+        )));
     }
     let dir = data_dir(&mut flags);
     for &d in Dimension::all() {
