@@ -200,7 +200,7 @@ fn lines_are_physical_lines_not_record_numbers() {
 
 #[test]
 fn long_values_are_cut_to_sixty_characters() {
-    let long = "x".repeat(2_000_000);
+    let long = "x".repeat(500_000);
     let got = one_dep(&format!("2023-11-01,,AFG,{long},deported,5,,IOM"));
     let expected_value = format!("{}...", "x".repeat(60));
     assert_eq!(
@@ -257,5 +257,36 @@ fn repeated_header_column_is_an_error() {
     assert_eq!(
         err.to_string(),
         r#"registrations.csv:1: column "date" appears more than once in the header"#
+    );
+}
+
+#[test]
+fn a_field_over_the_limit_rejects_its_row() {
+    let big = "y".repeat(10 << 20);
+    let body = format!("{DEP_HEADER}2023-11-01,,AFG,PAK,deported,5,{big},IOM\n2023-11-02,,AFG,PAK,deported,5,,IOM\n");
+    let got = rejections(Table::Deportations, &body);
+    assert_eq!(
+        got,
+        [format!(
+            r#"deportations.csv:2: column "crossing": "{}..." is 10485760 bytes long (expected at most 1048576)"#,
+            "y".repeat(60)
+        )]
+    );
+}
+
+#[test]
+fn a_record_over_the_limit_stops_the_file() {
+    let big = "z".repeat(300_000);
+    let body = format!("{DEP_HEADER}2023-11-01,,AFG,PAK,deported,5,,IOM\n2023-11-01,,AFG,PAK,deported,5,\"{big}\n{big}\",IOM\n");
+    let err = Loader::new()
+        .lenient(true)
+        .max_field_bytes(1000)
+        .max_record_bytes(100_000)
+        .read(Table::Deportations, "deportations.csv", body.as_bytes())
+        .unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        msg.starts_with("deportations.csv:3: a record is longer than 100000 bytes, the limit"),
+        "{msg}"
     );
 }

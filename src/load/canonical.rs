@@ -5,6 +5,7 @@ use std::io;
 use csv::ByteRecord;
 
 use super::dedup::{DedupIndex, LineMap};
+use super::lines::RecordTooLong;
 use super::{Loader, Problem, Rejection};
 use crate::dataset::{Interner, NO_COUNTRY, NO_DAY};
 use crate::record::{parse_date, DateError, Day};
@@ -130,6 +131,16 @@ type Parsed<T> = Result<T, Box<Rejection>>;
 impl Row<'_> {
     fn raw(&self, col: Option<usize>) -> &[u8] {
         col.and_then(|i| self.rec.get(i)).unwrap_or(b"")
+    }
+
+    /// A rejection for the first field longer than `limit`, if any.
+    fn too_long(&self, names: &[String], limit: usize) -> Option<Box<Rejection>> {
+        if self.rec.as_slice().len() <= limit {
+            return None;
+        }
+        let (i, value) = self.rec.iter().enumerate().find(|(_, f)| f.len() > limit)?;
+        let name = names.get(i).map_or("", String::as_str);
+        Some(self.reject(name, value, Problem::FieldTooLong { bytes: value.len(), limit }))
     }
 
     #[cold]
@@ -269,7 +280,7 @@ fn map_header(
     file: &str,
     header: &ByteRecord,
     warnings: &mut Vec<String>,
-) -> Result<Vec<Option<usize>>, Error> {
+) -> Result<(Vec<Option<usize>>, Vec<String>), Error> {
     let mut names = Vec::with_capacity(header.len());
     for field in header {
         match std::str::from_utf8(field) {
@@ -309,13 +320,24 @@ fn map_header(
         .map(|((n, _), _)| n.to_string())
         .collect();
     if !missing.is_empty() {
-        return Err(Error::MissingColumns { file: file.to_string(), missing, header: names });
+        let mut header = names;
+        if header.len() > 50 {
+            let more = header.len() - 50;
+            header.truncate(50);
+            header.push(format!("... and {more} more"));
+        }
+        return Err(Error::MissingColumns { file: file.to_string(), missing, header });
     }
     if !unknown.is_empty() {
         let s = if unknown.len() == 1 { "" } else { "s" };
+        let more = unknown.len().saturating_sub(20);
+        unknown.truncate(20);
+        if more > 0 {
+            unknown.push(format!("and {more} more"));
+        }
         warnings.push(format!("{file}:1: unknown column{s} ignored: {}", unknown.join(", ")));
     }
-    Ok(map)
+    Ok((map, names))
 }
 
 pub(super) fn read<R: io::Read>(
@@ -324,11 +346,24 @@ pub(super) fn read<R: io::Read>(
     file: &str,
     reader: R,
 ) -> Result<(), Error> {
-    let io_error = |e: csv::Error| match e.into_kind() {
-        csv::ErrorKind::Io(source) => Error::Io { file: file.to_string(), source },
+    let limits = loader.limits;
+    let (reader, lines) = super::lines::line_reader(reader, limits.record_bytes);
+    let io_error = |e: csv::Error| {
+        match e.into_kind() {
+        csv::ErrorKind::Io(source) => match source.get_ref().and_then(|e| e.downcast_ref::<RecordTooLong>()) {
+            Some(too_long) => Error::Format {
+                file: file.to_string(),
+                line: lines.lines_read(),
+                message: format!(
+                    "a record is longer than {} bytes, the limit (see Loader::max_record_bytes); reading stopped",
+                    too_long.limit
+                ),
+            },
+            None => Error::Io { file: file.to_string(), source },
+        },
         other => Error::Format { file: file.to_string(), line: 0, message: format!("{other:?}") },
+    }
     };
-    let (reader, lines) = super::lines::line_reader(reader);
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -340,13 +375,14 @@ pub(super) fn read<R: io::Read>(
     } else {
         ByteRecord::new()
     };
-    let map = map_header(table, file, &header, &mut loader.report.warnings)?;
+    let (map, names) = map_header(table, file, &header, &mut loader.report.warnings)?;
     let width = header.len();
     let t = table as usize;
     let key_of = key_of(table);
     while rdr.read_byte_record(&mut rec).map_err(io_error)? {
         let line = lines.line_of(rec.position().map_or(0, |p| p.byte()));
         loader.report.read[t] += 1;
+        lines.record_starts(rdr.position().byte());
         let row = Row { rec: &rec, file, line };
         let result = if rec.len() != width {
             Err(Box::new(Rejection::new(
@@ -354,6 +390,8 @@ pub(super) fn read<R: io::Read>(
                 line,
                 Problem::Ragged { found: rec.len(), expected: width },
             )))
+        } else if let Some(rejection) = row.too_long(&names, limits.field_bytes) {
+            Err(rejection)
         } else {
             let ds = &mut loader.dataset;
             let parsed = match table {

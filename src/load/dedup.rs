@@ -2,10 +2,12 @@
 //!
 //! Each loaded row has a 128-bit key packed from its typed key columns. The
 //! index is an open-addressing table of `u64` slots holding a 32-bit hash tag
-//! and the row number; a tag match is confirmed by rebuilding the stored
-//! row's key from the columns. That is 8 bytes a slot at a load factor of at
-//! most one half, far less than a map from keys to lines, and lines are
-//! recovered from row numbers by [`LineMap`].
+//! and the row number plus one; a tag match is confirmed by rebuilding the
+//! stored row's key from the columns. The slot index is taken from the tag,
+//! so growing the table moves slots without touching the columns. That is 8
+//! bytes a slot at a load factor of at most one half, far less than a map
+//! from keys to lines, and lines are recovered from row numbers by
+//! [`LineMap`].
 
 /// An empty slot.
 const EMPTY: u64 = 0;
@@ -41,21 +43,20 @@ impl DedupIndex {
         key_of: impl Fn(u32) -> u128,
     ) -> Option<u32> {
         if (self.len + 1) * 2 > self.slots.len() {
-            self.grow(&key_of);
+            self.grow();
         }
-        let hash = mix(key);
-        let tag = (hash >> 32) | 1; // never zero, so a slot is never EMPTY
+        let tag = mix(key) >> 32;
         let mask = self.slots.len() - 1;
-        let mut i = hash as usize & mask;
+        let mut i = tag as usize & mask;
         loop {
             let slot = self.slots[i];
             if slot == EMPTY {
-                self.slots[i] = (tag << 32) | row as u64;
+                self.slots[i] = (tag << 32) | (row as u64 + 1);
                 self.len += 1;
                 return None;
             }
             if slot >> 32 == tag {
-                let other = slot as u32;
+                let other = (slot as u32).wrapping_sub(1);
                 if key_of(other) == key {
                     return Some(other);
                 }
@@ -64,13 +65,12 @@ impl DedupIndex {
         }
     }
 
-    fn grow(&mut self, key_of: &impl Fn(u32) -> u128) {
+    fn grow(&mut self) {
         let new_len = (self.slots.len() * 2).max(1024);
         let old = std::mem::replace(&mut self.slots, vec![EMPTY; new_len]);
         let mask = new_len - 1;
         for slot in old.into_iter().filter(|&s| s != EMPTY) {
-            let hash = mix(key_of(slot as u32));
-            let mut i = hash as usize & mask;
+            let mut i = (slot >> 32) as usize & mask;
             while self.slots[i] != EMPTY {
                 i = (i + 1) & mask;
             }

@@ -21,6 +21,10 @@ struct Terminators {
     last_was_cr: bool,
     /// Terminators passed so far.
     passed: u64,
+    /// Where the record being parsed starts.
+    record_start: u64,
+    /// The largest record allowed, in bytes.
+    limit: u64,
 }
 
 /// Reads through to `inner`, noting line terminators.
@@ -35,13 +39,37 @@ pub(crate) struct LineCounter {
     terms: Rc<RefCell<Terminators>>,
 }
 
-pub(crate) fn line_reader<R: io::Read>(inner: R) -> (LineReader<R>, LineCounter) {
-    let terms = Rc::new(RefCell::new(Terminators::default()));
+/// The error a [`LineReader`] returns when a record outgrows the limit.
+#[derive(Debug)]
+pub(crate) struct RecordTooLong {
+    pub(crate) limit: u64,
+}
+
+impl std::fmt::Display for RecordTooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "a record is longer than {} bytes, the limit", self.limit)
+    }
+}
+
+impl std::error::Error for RecordTooLong {}
+
+/// A reader that notes line ends, and a counter sharing its notes. `limit`
+/// bounds the bytes read past the start of the record being parsed, plus
+/// one buffer of read-ahead.
+pub(crate) fn line_reader<R: io::Read>(inner: R, limit: usize) -> (LineReader<R>, LineCounter) {
+    let terms =
+        Rc::new(RefCell::new(Terminators { limit: limit as u64, ..Terminators::default() }));
     (LineReader { inner, terms: Rc::clone(&terms) }, LineCounter { terms })
 }
 
 impl<R: io::Read> io::Read for LineReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        {
+            let t = self.terms.borrow();
+            if t.read.saturating_sub(t.record_start) > t.limit.saturating_add(READ_AHEAD) {
+                return Err(io::Error::other(RecordTooLong { limit: t.limit }));
+            }
+        }
         let n = self.inner.read(buf)?;
         let mut t = self.terms.borrow_mut();
         let base = t.read;
@@ -58,7 +86,21 @@ impl<R: io::Read> io::Read for LineReader<R> {
     }
 }
 
+/// How far the csv reader may read ahead of the record it parses.
+pub(crate) const READ_AHEAD: u64 = 1 << 16;
+
 impl LineCounter {
+    /// Notes that the next record starts at byte `offset`.
+    pub(crate) fn record_starts(&self, offset: u64) {
+        self.terms.borrow_mut().record_start = offset;
+    }
+
+    /// The line the reader has reached (for errors that stop a file).
+    pub(crate) fn lines_read(&self) -> u64 {
+        let t = self.terms.borrow();
+        t.passed + t.pending.len() as u64 + 1
+    }
+
     /// The 1-based line of the record whose span starts at byte `offset` (as
     /// `csv::Position::byte` gives it: blank lines before the record are part
     /// of its span and are skipped here).
@@ -84,7 +126,7 @@ mod tests {
     use super::*;
 
     fn lines(body: &str) -> Vec<(String, u64)> {
-        let (reader, counter) = line_reader(body.as_bytes());
+        let (reader, counter) = line_reader(body.as_bytes(), 1 << 20);
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)

@@ -110,18 +110,73 @@ impl LoadReport {
 /// assert_eq!((d.origin.alpha3(), d.host.alpha3(), d.count), ("AFG", "PAK", 17_000));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Loader {
     lenient: bool,
+    limits: Limits,
     dataset: Dataset,
     state: canonical::State,
     report: LoadReport,
 }
 
+/// Size limits that keep one bad file from exhausting memory.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Limits {
+    pub(crate) field_bytes: usize,
+    pub(crate) record_bytes: usize,
+}
+
+impl Default for Loader {
+    fn default() -> Self {
+        Loader {
+            lenient: false,
+            limits: Limits {
+                field_bytes: Loader::DEFAULT_MAX_FIELD_BYTES,
+                record_bytes: Loader::DEFAULT_MAX_RECORD_BYTES,
+            },
+            dataset: Dataset::default(),
+            state: canonical::State::default(),
+            report: LoadReport::default(),
+        }
+    }
+}
+
 impl Loader {
+    /// The default largest field: 1 MiB. A longer field rejects its row.
+    pub const DEFAULT_MAX_FIELD_BYTES: usize = 1 << 20;
+    /// The default largest record: 16 MiB. A longer record stops the file
+    /// with an error, before more of it is held in memory.
+    pub const DEFAULT_MAX_RECORD_BYTES: usize = 16 << 20;
+
     /// A strict loader with an empty dataset.
     pub fn new() -> Self {
         Loader::default()
+    }
+
+    /// Sets the largest field, in bytes; a row with a longer field is rejected.
+    ///
+    /// ```
+    /// use refugee_data::{Loader, Table};
+    /// let csv = "date,origin,host,population,count,source\n2023-12-31,AFG,PAK,refugees,5,UNHCR-long-name\n";
+    /// let mut loader = Loader::new().lenient(true).max_field_bytes(8);
+    /// loader.read(Table::Registrations, "registrations.csv", csv.as_bytes())?;
+    /// let (_, report) = loader.finish();
+    /// assert_eq!(
+    ///     report.rejections()[0].to_string(),
+    ///     "registrations.csv:2: column \"source\": \"UNHCR-long-name\" is 15 bytes long (expected at most 8)"
+    /// );
+    /// # Ok::<(), refugee_data::Error>(())
+    /// ```
+    pub fn max_field_bytes(mut self, bytes: usize) -> Self {
+        self.limits.field_bytes = bytes;
+        self
+    }
+
+    /// Sets the largest record, in bytes (at least the field limit is
+    /// sensible); a longer record is an error that stops reading the file.
+    pub fn max_record_bytes(mut self, bytes: usize) -> Self {
+        self.limits.record_bytes = bytes;
+        self
     }
 
     /// Sets lenient (`true`) or strict (`false`) loading.

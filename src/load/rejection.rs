@@ -64,6 +64,13 @@ pub enum Problem {
         /// Fields in the header.
         expected: usize,
     },
+    /// A field longer than the loader's limit.
+    FieldTooLong {
+        /// The field's length in bytes.
+        bytes: usize,
+        /// The limit.
+        limit: usize,
+    },
     /// A value that a source adapter cannot read (the message says what it expected).
     Invalid(String),
 }
@@ -179,6 +186,9 @@ impl Rejection {
             }
             Problem::Ragged { found, expected } => {
                 format!("row has {found} fields, expected {expected} (as in the header)")
+            }
+            Problem::FieldTooLong { bytes, limit } => {
+                format!("{quoted} is {bytes} bytes long (expected at most {limit})")
             }
             Problem::Invalid(what) => match &self.value {
                 Some(_) => format!("{quoted} {what}"),
