@@ -158,12 +158,12 @@ impl Loader {
     /// ```
     /// use refugee_data::{Loader, Table};
     /// let csv = "date,origin,host,population,count,source\n2023-12-31,AFG,PAK,refugees,5,UNHCR-long-name\n";
-    /// let mut loader = Loader::new().lenient(true).max_field_bytes(8);
+    /// let mut loader = Loader::new().lenient(true).max_field_bytes(12);
     /// loader.read(Table::Registrations, "registrations.csv", csv.as_bytes())?;
     /// let (_, report) = loader.finish();
     /// assert_eq!(
     ///     report.rejections()[0].to_string(),
-    ///     "registrations.csv:2: column \"source\": \"UNHCR-long-name\" is 15 bytes long (expected at most 8)"
+    ///     "registrations.csv:2: column \"source\": \"UNHCR-long-name\" is 15 bytes long (expected at most 12)"
     /// );
     /// # Ok::<(), refugee_data::Error>(())
     /// ```

@@ -436,13 +436,17 @@ pub(super) fn run(ds: &Dataset, q: &Query) -> Result<QueryResult, Error> {
     Ok(result)
 }
 
+/// One record in a packed accumulator: persons in the low 96 bits (no
+/// carry out for fewer than 2^32 rows), records in the high 32.
+const ONE_RECORD: u128 = 1 << 96;
+const PERSONS_MASK: u128 = ONE_RECORD - 1;
+
 /// Sums (`counts`, when given) and row counts per group, sorted by key;
 /// groups without rows are absent.
 fn flows(plan: &Plan<'_>, counts: Option<&[u64]>) -> Result<Vec<(u128, [u64; 2])>, Error> {
     let n = plan.dates.len();
-    let space = plan.key_space();
     let mut out = Vec::new();
-    match space {
+    match plan.key_space() {
         Some(g) if g <= DENSE_MAX as u128 => {
             let g = g as usize;
             let threads = if n >= PARALLEL_MIN {
@@ -451,7 +455,7 @@ fn flows(plan: &Plan<'_>, counts: Option<&[u64]>) -> Result<Vec<(u128, [u64; 2])
                 1
             };
             let chunk = n.div_ceil(threads).max(1);
-            let partials: Vec<(Vec<u64>, Vec<u64>, bool)> = std::thread::scope(|s| {
+            let partials: Vec<Vec<u128>> = std::thread::scope(|s| {
                 let handles: Vec<_> = (0..threads)
                     .map(|t| {
                         let range = (t * chunk).min(n)..((t + 1) * chunk).min(n);
@@ -463,27 +467,18 @@ fn flows(plan: &Plan<'_>, counts: Option<&[u64]>) -> Result<Vec<(u128, [u64; 2])
                     .map(|h| h.join().expect("aggregation threads do not panic"))
                     .collect()
             });
-            let mut iter = partials.into_iter();
-            let (mut sums, mut recs, mut over) =
-                iter.next().unwrap_or((vec![0; g + 1], vec![0; g + 1], false));
-            for (s2, r2, o2) in iter {
-                for (a, b) in sums.iter_mut().zip(&s2) {
-                    let (v, o) = a.overflowing_add(*b);
-                    *a = v;
-                    over |= o;
+            let mut persons = vec![0u128; g];
+            let mut records = vec![0u64; g];
+            for acc in &partials {
+                for k in 0..g {
+                    persons[k] += acc[k] & PERSONS_MASK;
+                    records[k] += (acc[k] >> 96) as u64;
                 }
-                for (a, b) in recs.iter_mut().zip(&r2) {
-                    *a += *b;
-                }
-                over |= o2;
-            }
-            if over {
-                return Err(overflow("persons"));
             }
             for k in 0..g {
-                if recs[k] > 0 {
-                    let first = if counts.is_some() { sums[k] } else { recs[k] };
-                    out.push((k as u128, [first, recs[k]]));
+                if records[k] > 0 {
+                    let sum = u64::try_from(persons[k]).map_err(|_| overflow("persons"))?;
+                    out.push((k as u128, [if counts.is_some() { sum } else { records[k] }, records[k]]));
                 }
             }
         }
@@ -508,16 +503,15 @@ fn flows(plan: &Plan<'_>, counts: Option<&[u64]>) -> Result<Vec<(u128, [u64; 2])
     Ok(out)
 }
 
-/// One thread's dense sums over `range`; slot `g` collects discarded rows.
+/// One thread's packed accumulators over `range`; slot `g` collects the
+/// rows that are not selected.
 fn dense_range(
     plan: &Plan<'_>,
     counts: Option<&[u64]>,
     g: usize,
     range: std::ops::Range<usize>,
-) -> (Vec<u64>, Vec<u64>, bool) {
-    let mut sums = vec![0u64; g + 1];
-    let mut recs = vec![0u64; g + 1];
-    let mut over = false;
+) -> Vec<u128> {
+    let mut acc = vec![0u128; g + 1];
     let mut keys = [0u64; BLOCK];
     let mut start = range.start;
     while start < range.end {
@@ -527,43 +521,19 @@ fn dense_range(
         match counts {
             Some(c) => {
                 for (&k, &v) in keys.iter().zip(&c[start..start + len]) {
-                    let (s, o) = sums[k as usize].overflowing_add(v);
-                    sums[k as usize] = s;
-                    over |= o;
-                    recs[k as usize] += 1;
+                    acc[k as usize] += v as u128 | ONE_RECORD;
                 }
             }
             None => {
                 for &k in keys.iter() {
-                    recs[k as usize] += 1;
+                    acc[k as usize] += ONE_RECORD;
                 }
             }
         }
         start += len;
     }
-    // Discarded rows may overflow their slot harmlessly.
-    sums[g] = 0;
-    recs[g] = 0;
-    if over {
-        // Recompute without the discard slot to tell a real overflow from a discarded one.
-        over = false;
-        let mut check = vec![0u64; g];
-        let mut keys = vec![0u64; BLOCK];
-        let mut start = range.start;
-        while start < range.end {
-            let len = BLOCK.min(range.end - start);
-            plan.block_keys(&mut keys[..len], start, g as u64);
-            for (&k, &v) in keys[..len].iter().zip(&counts.unwrap_or(&[])[start..start + len]) {
-                if (k as usize) < g {
-                    let (s, o) = check[k as usize].overflowing_add(v);
-                    check[k as usize] = s;
-                    over |= o;
-                }
-            }
-            start += len;
-        }
-    }
-    (sums, recs, over)
+    acc.truncate(g);
+    acc
 }
 
 /// Stocks: each series' latest observation within each bucket (or as of a
