@@ -1,5 +1,68 @@
 //! `refugee-data`: typed, validated refugee population data, and aggregation
 //! queries that are correct for stocks and for flows.
+//!
+//! Every account of a displacement crisis is made of three kinds of facts,
+//! and this crate has one table for each:
+//!
+//! * **registrations** ([`Registration`]) are *stocks*: how many people of
+//!   one origin are recorded in one host country, of one population type,
+//!   **as of** a date. Stocks are never added over time: the number of
+//!   refugees at the end of 2023 is not the sum of the year's monthly figures.
+//! * **deportation events** ([`DeportationEvent`]) are *flows*: how many
+//!   people were deported or returned over a day or a reporting period.
+//!   Flows are added over time, into the bucket of the period's last day.
+//! * **policy statements** ([`PolicyStatement`]) are *discourse* events: who
+//!   said what, when, to whom and about whom, with a [`Stance`].
+//!
+//! A **series** is one stock figure followed over time: (origin, host,
+//! population, source). Two publishers' figures for one population are two
+//! series, and a query never adds them silently.
+//!
+//! # Loading
+//!
+//! [`Loader`] reads the canonical CSV files (DESIGN §1) into a columnar
+//! [`Dataset`]. Every row becomes a record or a [`Rejection`] that names the
+//! file, the physical line, the column, the value and what was expected;
+//! `loaded + rejected = rows read`, always ([`LoadReport`]).
+//!
+//! ```
+//! use refugee_data::{Loader, Table};
+//! let csv = "date,origin,host,kind,count,source\n\
+//!            2023-11-01,Afghanistan,Pakistan,spontaneous,17000,IOM\n\
+//!            2023-11-31,AFG,PAK,deported,500,IOM\n";
+//! let mut loader = Loader::new().lenient(true);
+//! loader.read(Table::Deportations, "deportations.csv", csv.as_bytes())?;
+//! let (dataset, report) = loader.finish();
+//! assert_eq!(dataset.len(Table::Deportations), 1);
+//! assert_eq!(
+//!     report.rejections()[0].to_string(),
+//!     r#"deportations.csv:3: column "date": "2023-11-31" is not a calendar date (expected YYYY-MM-DD)"#
+//! );
+//! # Ok::<(), refugee_data::Error>(())
+//! ```
+//!
+//! # Querying
+//!
+//! A [`Query`] names a table, the [`Dimension`]s to group by, date bounds,
+//! an as-of date for stocks, and filters; [`Dataset::query`] answers it with
+//! a [`QueryResult`] whose rows are sorted by the dimensions.
+//!
+//! ```
+//! use refugee_data::{Dataset, Dimension, Query};
+//! // Afghan refugees in Pakistan at each year's end, UNHCR's figures.
+//! let q = Query::registrations()
+//!     .by(Dimension::Year)
+//!     .filter(Dimension::Origin, ["AFG"])
+//!     .filter(Dimension::Host, ["Pakistan"])
+//!     .filter(Dimension::Population, ["refugees"])
+//!     .filter(Dimension::Source, ["UNHCR"])
+//!     .from("2021-01-01".parse()?)
+//!     .to("2023-12-31".parse()?);
+//! let result = Dataset::sample().query(&q)?;
+//! let years: Vec<(&str, u64)> = result.rows().map(|r| (r.key(0), r.value(0))).collect();
+//! assert_eq!(years, [("2021", 1_490_562), ("2022", 1_743_278), ("2023", 1_987_717)]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 

@@ -84,6 +84,38 @@ impl FromStr for Table {
     }
 }
 
+/// Row operations over every column of a table, the columns named once.
+macro_rules! row_ops {
+    ($columns:ident { $($field:ident),+ }) => {
+        impl $columns {
+            /// Keeps the first `n` rows.
+            pub(crate) fn truncate(&mut self, n: usize) {
+                $(self.$field.truncate(n);)+
+            }
+
+            /// Copies row `from` over row `to`.
+            pub(crate) fn copy_row(&mut self, from: usize, to: usize) {
+                $(self.$field[to] = self.$field[from];)+
+            }
+        }
+    };
+}
+
+row_ops!(RegistrationColumns { date, origin, host, population, count, source });
+row_ops!(DeportationColumns { date, period_start, origin, host, kind, count, crossing, source });
+row_ops!(StatementColumns {
+    date,
+    actor,
+    actor_country,
+    speaker,
+    target_country,
+    subject_country,
+    stance,
+    summary,
+    source,
+    url
+});
+
 #[derive(Clone, Debug, Default)]
 pub(crate) struct RegistrationColumns {
     pub(crate) date: Vec<Day>,
@@ -229,6 +261,24 @@ impl Dataset {
         let min = dates.iter().min()?;
         let max = dates.iter().max()?;
         Some((date_of_day(*min), date_of_day(*max)))
+    }
+
+    /// Keeps the first `n` rows of a table.
+    pub(crate) fn truncate(&mut self, table: Table, n: usize) {
+        match table {
+            Table::Registrations => self.registrations.truncate(n),
+            Table::Deportations => self.deportations.truncate(n),
+            Table::Statements => self.statements.truncate(n),
+        }
+    }
+
+    /// Copies row `from` of a table over its row `to`.
+    pub(crate) fn copy_row(&mut self, table: Table, from: usize, to: usize) {
+        match table {
+            Table::Registrations => self.registrations.copy_row(from, to),
+            Table::Deportations => self.deportations.copy_row(from, to),
+            Table::Statements => self.statements.copy_row(from, to),
+        }
     }
 
     pub(crate) fn dates(&self, table: Table) -> &[Day] {

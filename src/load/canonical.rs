@@ -59,8 +59,8 @@ pub(crate) fn columns(table: Table) -> &'static [Spec] {
 /// Per-table state that lives across files: duplicate indexes and line maps.
 #[derive(Debug, Default)]
 pub(crate) struct State {
-    dedup: [DedupIndex; 3],
-    lines: [LineMap; 3],
+    pub(super) dedup: [DedupIndex; 3],
+    pub(super) lines: [LineMap; 3],
 }
 
 /// Day number of 1900-01-01: dates in keys are stored as days since then (17 bits).
@@ -103,7 +103,7 @@ fn statement_key(ds: &Dataset, row: u32) -> u128 {
         | (c.summary[i] as u128) << 84
 }
 
-fn key_of(table: Table) -> fn(&Dataset, u32) -> u128 {
+pub(super) fn key_of(table: Table) -> fn(&Dataset, u32) -> u128 {
     match table {
         Table::Registrations => registration_key,
         Table::Deportations => deportation_key,
@@ -111,7 +111,7 @@ fn key_of(table: Table) -> fn(&Dataset, u32) -> u128 {
     }
 }
 
-fn key_names(table: Table) -> &'static str {
+pub(super) fn key_names(table: Table) -> &'static str {
     match table {
         Table::Registrations => "date, origin, host, population and source",
         Table::Deportations => "date, period_start, origin, host, kind, crossing and source",
@@ -378,7 +378,12 @@ pub(super) fn read<R: io::Read>(
     let (map, names) = map_header(table, file, &header, &mut loader.report.warnings)?;
     let width = header.len();
     let t = table as usize;
-    let key_of = key_of(table);
+    let mut batch = Batch {
+        start: loader.dataset.len(table),
+        lines: Vec::with_capacity(BATCH),
+        rejections_from: loader.report.rejections.len(),
+        keys: Vec::with_capacity(BATCH),
+    };
     while rdr.read_byte_record(&mut rec).map_err(io_error)? {
         let line = lines.line_of(rec.position().map_or(0, |p| p.byte()));
         loader.report.read[t] += 1;
@@ -394,40 +399,39 @@ pub(super) fn read<R: io::Read>(
             Err(rejection)
         } else {
             let ds = &mut loader.dataset;
-            let parsed = match table {
+            match table {
                 Table::Registrations => parse_registration(&row, &map, ds),
                 Table::Deportations => parse_deportation(&row, &map, ds),
                 Table::Statements => parse_statement(&row, &map, ds),
-            };
-            parsed.and_then(|()| {
-                let n = ds.len(table) as u32 - 1;
-                let state = &mut loader.state;
-                match state.dedup[t].check_insert(key_of(ds, n), n, |r| key_of(ds, r)) {
-                    None => {
-                        state.lines[t].push(n, line);
-                        Ok(())
-                    }
-                    Some(first) => {
-                        truncate(ds, table, n as usize);
-                        let first_line = state.lines[t].line(first);
-                        Err(Box::new(Rejection::new(
-                            file,
-                            line,
-                            Problem::Duplicate { first_line, key: key_names(table) },
-                        )))
+            }
+        };
+        match result {
+            Ok(()) => {
+                batch.lines.push(line);
+                if batch.lines.len() == BATCH {
+                    if let Some(dup) = flush(loader, table, file, &mut batch) {
+                        return Err(Error::Rejected(dup));
                     }
                 }
-            })
-        };
-        if let Err(rejection) = result {
-            loader.report.rejected[t] += 1;
-            if !loader.lenient {
-                return Err(Error::Rejected(rejection));
             }
-            loader.report.rejections.push(*rejection);
+            Err(rejection) => {
+                if !loader.lenient {
+                    // A duplicate on an earlier line comes first.
+                    if let Some(dup) = flush(loader, table, file, &mut batch) {
+                        return Err(Error::Rejected(dup));
+                    }
+                    loader.report.rejected[t] += 1;
+                    return Err(Error::Rejected(rejection));
+                }
+                loader.report.rejected[t] += 1;
+                loader.report.rejections.push(*rejection);
+            }
         }
     }
-    Ok(())
+    match flush(loader, table, file, &mut batch) {
+        Some(dup) => Err(Error::Rejected(dup)),
+        None => Ok(()),
+    }
 }
 
 /// The header without a leading UTF-8 byte-order mark.
@@ -439,43 +443,80 @@ fn strip_bom(rec: &ByteRecord) -> ByteRecord {
     out
 }
 
-/// Drops the row just pushed (a duplicate).
-fn truncate(ds: &mut Dataset, table: Table, n: usize) {
-    match table {
-        Table::Registrations => {
-            let c = &mut ds.registrations;
-            c.date.truncate(n);
-            c.origin.truncate(n);
-            c.host.truncate(n);
-            c.population.truncate(n);
-            c.count.truncate(n);
-            c.source.truncate(n);
+/// Drops the rows from `n` on (a duplicate just pushed).
+pub(super) fn truncate(ds: &mut Dataset, table: Table, n: usize) {
+    ds.truncate(table, n);
+}
+
+/// Rows parsed but not yet checked for duplicates: checking them together
+/// lets their hash-table probes overlap.
+struct Batch {
+    /// The first row of the batch.
+    start: usize,
+    /// The line of each row of the batch.
+    lines: Vec<u64>,
+    /// Where the batch's rejections start in the report.
+    rejections_from: usize,
+    keys: Vec<u128>,
+}
+
+const BATCH: usize = 512;
+
+/// Checks the batch's rows for duplicates, in order; removes duplicates
+/// from the columns and lists their rejections in line order among the
+/// batch's other rejections. Returns the first duplicate's rejection in
+/// strict mode (the batch's rows are then left in place: the load stops).
+fn flush(
+    loader: &mut Loader,
+    table: Table,
+    file: &str,
+    batch: &mut Batch,
+) -> Option<Box<Rejection>> {
+    let t = table as usize;
+    let ds = &mut loader.dataset;
+    let state = &mut loader.state;
+    let key_of = key_of(table);
+    let end = ds.len(table);
+    batch.keys.clear();
+    batch.keys.extend((batch.start..end).map(|r| key_of(ds, r as u32)));
+    state.dedup[t].reserve(batch.keys.len());
+    std::hint::black_box(state.dedup[t].touch(&batch.keys));
+    let mut write = batch.start;
+    let mut found = false;
+    for (j, &key) in batch.keys.iter().enumerate() {
+        let (row, line) = (batch.start + j, batch.lines[j]);
+        if write != row {
+            ds.copy_row(table, row, write);
         }
-        Table::Deportations => {
-            let c = &mut ds.deportations;
-            c.date.truncate(n);
-            c.period_start.truncate(n);
-            c.origin.truncate(n);
-            c.host.truncate(n);
-            c.kind.truncate(n);
-            c.count.truncate(n);
-            c.crossing.truncate(n);
-            c.source.truncate(n);
-        }
-        Table::Statements => {
-            let c = &mut ds.statements;
-            c.date.truncate(n);
-            c.actor.truncate(n);
-            c.actor_country.truncate(n);
-            c.speaker.truncate(n);
-            c.target_country.truncate(n);
-            c.subject_country.truncate(n);
-            c.stance.truncate(n);
-            c.summary.truncate(n);
-            c.source.truncate(n);
-            c.url.truncate(n);
+        match state.dedup[t].check_insert(key, write as u32, |r| key_of(ds, r)) {
+            None => {
+                state.lines[t].push(write as u32, line);
+                write += 1;
+            }
+            Some(first) => {
+                let first_line = state.lines[t].line(first);
+                let rejection = Box::new(Rejection::new(
+                    file,
+                    line,
+                    Problem::Duplicate { first_line, key: key_names(table) },
+                ));
+                loader.report.rejected[t] += 1;
+                if !loader.lenient {
+                    return Some(rejection);
+                }
+                loader.report.rejections.push(*rejection);
+                found = true;
+            }
         }
     }
+    ds.truncate(table, write);
+    if found {
+        loader.report.rejections[batch.rejections_from..].sort_by_key(|r| r.line);
+    }
+    batch.start = write;
+    batch.lines.clear();
+    batch.rejections_from = loader.report.rejections.len();
+    None
 }
 
 /// Parses every field, then pushes the record; nothing is pushed on a rejection.

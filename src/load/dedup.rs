@@ -65,6 +65,24 @@ impl DedupIndex {
         }
     }
 
+    /// Grows the table now so that `additional` inserts need no growing.
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        while (self.len + additional) * 2 > self.slots.len() {
+            self.grow();
+        }
+    }
+
+    /// Reads the home slot of each key, so that the probes that follow find
+    /// them in cache: independent loads overlap, where probes interleaved
+    /// with parsing would wait for memory one at a time.
+    pub(crate) fn touch(&self, keys: &[u128]) -> u64 {
+        let mask = self.slots.len().wrapping_sub(1);
+        if self.slots.is_empty() {
+            return 0;
+        }
+        keys.iter().fold(0, |acc, &k| acc ^ self.slots[(mix(k) >> 32) as usize & mask])
+    }
+
     fn grow(&mut self) {
         let new_len = (self.slots.len() * 2).max(1024);
         let old = std::mem::replace(&mut self.slots, vec![EMPTY; new_len]);
@@ -90,7 +108,8 @@ pub(crate) struct LineMap {
 
 impl LineMap {
     pub(crate) fn push(&mut self, row: u32, line: u64) {
-        let offset = line - row as u64;
+        // Wrapping: a later file's lines may be smaller than the row number.
+        let offset = line.wrapping_sub(row as u64);
         if self.runs.last().map(|&(_, o)| o) != Some(offset) {
             self.runs.push((row, offset));
         }
@@ -98,7 +117,7 @@ impl LineMap {
 
     pub(crate) fn line(&self, row: u32) -> u64 {
         let i = self.runs.partition_point(|&(r, _)| r <= row);
-        row as u64 + self.runs[i - 1].1
+        (row as u64).wrapping_add(self.runs[i - 1].1)
     }
 }
 
