@@ -478,7 +478,10 @@ fn flows(plan: &Plan<'_>, counts: Option<&[u64]>) -> Result<Vec<(u128, [u64; 2])
             for k in 0..g {
                 if records[k] > 0 {
                     let sum = u64::try_from(persons[k]).map_err(|_| overflow("persons"))?;
-                    out.push((k as u128, [if counts.is_some() { sum } else { records[k] }, records[k]]));
+                    out.push((
+                        k as u128,
+                        [if counts.is_some() { sum } else { records[k] }, records[k]],
+                    ));
                 }
             }
         }
