@@ -73,6 +73,7 @@ mod hash;
 mod load;
 mod query;
 mod record;
+mod sources;
 
 pub use crate::country::{Country, UnknownCountry};
 pub use crate::dataset::{Dataset, Table, UnknownTable};
@@ -82,6 +83,9 @@ pub use crate::query::{Dimension, Query, QueryResult, ResultRow};
 pub use crate::record::{
     DeportationEvent, PolicyStatement, PopulationType, Registration, ReturnKind, Stance,
     UnknownValue,
+};
+pub use crate::sources::{
+    import_hxl, import_unhcr, HxlMapping, HxlParts, HxlTarget, ImportReport, UnhcrOptions,
 };
 
 /// The README's examples, compiled and run as doc tests.

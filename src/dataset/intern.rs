@@ -9,25 +9,47 @@ use crate::hash::FxBuildHasher;
 pub(crate) struct Interner {
     ids: HashMap<Box<str>, u32, FxBuildHasher>,
     texts: Vec<Box<str>>,
+    /// A direct-mapped cache of recent ids, indexed by a cheap hash of the
+    /// text's length and ends: columns such as `source` repeat a few values
+    /// millions of times, and one comparison is cheaper than a map lookup.
+    recent: Box<[u32; RECENT]>,
+}
+
+const RECENT: usize = 256;
+
+fn recent_slot(text: &str) -> usize {
+    let b = text.as_bytes();
+    let (first, last) = (b.first().copied().unwrap_or(0), b.last().copied().unwrap_or(0));
+    let mid = b.get(b.len() / 2).copied().unwrap_or(0);
+    (b.len() ^ (first as usize) << 1 ^ (last as usize) << 3 ^ (mid as usize) << 5) % RECENT
 }
 
 impl Default for Interner {
     fn default() -> Self {
-        let mut interner = Interner { ids: HashMap::default(), texts: Vec::new() };
-        interner.intern("");
-        interner
+        let mut ids = HashMap::default();
+        ids.insert("".into(), 0);
+        Interner { ids, texts: vec!["".into()], recent: Box::new([0; RECENT]) }
     }
 }
 
 impl Interner {
     /// The id of `text`, adding it if new. Allocates only for a new text.
     pub(crate) fn intern(&mut self, text: &str) -> u32 {
-        if let Some(&id) = self.ids.get(text) {
-            return id;
+        let slot = recent_slot(text);
+        let cached = self.recent[slot];
+        if *self.texts[cached as usize] == *text {
+            return cached;
         }
-        let id = self.texts.len() as u32;
-        self.texts.push(text.into());
-        self.ids.insert(text.into(), id);
+        let id = match self.ids.get(text) {
+            Some(&id) => id,
+            None => {
+                let id = self.texts.len() as u32;
+                self.texts.push(text.into());
+                self.ids.insert(text.into(), id);
+                id
+            }
+        };
+        self.recent[slot] = id;
         id
     }
 

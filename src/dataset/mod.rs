@@ -5,6 +5,7 @@
 //! iterators; queries run over the columns directly.
 
 mod intern;
+mod write;
 
 pub(crate) use intern::Interner;
 
@@ -91,6 +92,11 @@ macro_rules! row_ops {
             /// Keeps the first `n` rows.
             pub(crate) fn truncate(&mut self, n: usize) {
                 $(self.$field.truncate(n);)+
+            }
+
+            /// Makes room for `additional` more rows in every column.
+            pub(crate) fn reserve(&mut self, additional: usize) {
+                $(self.$field.reserve_exact(additional);)+
             }
 
             /// Copies row `from` over row `to`.
@@ -185,8 +191,22 @@ pub struct Dataset {
 struct Cache {
     /// Registration series id of each row, and the number of series.
     series: OnceLock<(Vec<u32>, u32)>,
-    /// Rank of each text id by bytes, and the text ids in rank order.
-    text_order: OnceLock<(Vec<u32>, Vec<u32>)>,
+    /// Dense codes of the values present in each categorical column.
+    codes: [OnceLock<Codes>; CODED_COLUMNS],
+}
+
+/// How many country and text columns the three tables have.
+pub(crate) const CODED_COLUMNS: usize = 13;
+
+/// The values present in one country or text column, numbered densely in
+/// the order of their labels, so that group keys stay small.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Codes {
+    /// The code of each raw value (a country id plus one with 0 for the
+    /// empty value, or a text id); unused for values not present.
+    pub(crate) code_of: Vec<u32>,
+    /// The raw value of each code.
+    pub(crate) raw_of: Vec<u32>,
 }
 
 fn opt_country(id: u16) -> Option<Country> {
@@ -269,6 +289,15 @@ impl Dataset {
             Table::Registrations => self.registrations.truncate(n),
             Table::Deportations => self.deportations.truncate(n),
             Table::Statements => self.statements.truncate(n),
+        }
+    }
+
+    /// Makes room for `additional` more rows of a table.
+    pub(crate) fn reserve(&mut self, table: Table, additional: usize) {
+        match table {
+            Table::Registrations => self.registrations.reserve(additional),
+            Table::Deportations => self.deportations.reserve(additional),
+            Table::Statements => self.statements.reserve(additional),
         }
     }
 
@@ -378,18 +407,29 @@ impl Dataset {
         (ids, *n)
     }
 
-    /// For interned texts: each id's rank in byte order, and the ids by rank.
-    pub(crate) fn text_order(&self) -> (&[u32], &[u32]) {
-        let (rank, by_rank) = self.cache.text_order.get_or_init(|| {
-            let mut by_rank: Vec<u32> = (0..self.texts.len() as u32).collect();
-            by_rank.sort_unstable_by(|&a, &b| self.texts.text(a).cmp(self.texts.text(b)));
-            let mut rank = vec![0; by_rank.len()];
-            for (r, &id) in by_rank.iter().enumerate() {
-                rank[id as usize] = r as u32;
+    /// The dense codes of column `slot` (see the query engine's column list),
+    /// computed on first use from `raw`, the raw value of each row, whose
+    /// values are below `range`; `order` sorts two raw values by label.
+    pub(crate) fn codes(
+        &self,
+        slot: usize,
+        range: usize,
+        raw: impl Iterator<Item = u32>,
+        order: impl Fn(u32, u32) -> std::cmp::Ordering,
+    ) -> &Codes {
+        self.cache.codes[slot].get_or_init(|| {
+            let mut present = vec![false; range];
+            for r in raw {
+                present[r as usize] = true;
             }
-            (rank, by_rank)
-        });
-        (rank, by_rank)
+            let mut raw_of: Vec<u32> = (0..range as u32).filter(|&r| present[r as usize]).collect();
+            raw_of.sort_by(|&a, &b| order(a, b));
+            let mut code_of = vec![0; range];
+            for (code, &r) in raw_of.iter().enumerate() {
+                code_of[r as usize] = code as u32;
+            }
+            Codes { code_of, raw_of }
+        })
     }
 
     fn opt_text(&self, id: u32) -> Option<String> {

@@ -412,6 +412,9 @@ pub(super) fn read<R: io::Read>(
                     if let Some(dup) = flush(loader, table, file, &mut batch) {
                         return Err(Error::Rejected(dup));
                     }
+                    if let Some(size) = loader.size_hint.take() {
+                        reserve_for(loader, table, size, rdr.position().byte(), t);
+                    }
                 }
             }
             Err(rejection) => {
@@ -446,6 +449,20 @@ fn strip_bom(rec: &ByteRecord) -> ByteRecord {
 /// Drops the rows from `n` on (a duplicate just pushed).
 pub(super) fn truncate(ds: &mut Dataset, table: Table, n: usize) {
     ds.truncate(table, n);
+}
+
+/// Reserves the columns and the duplicate index for the rows a file of
+/// `size` bytes will hold, estimated from the rows read in its first `read`
+/// bytes, so that they are allocated once rather than doubled as they grow.
+fn reserve_for(loader: &mut Loader, table: Table, size: u64, read: u64, t: usize) {
+    let rows = loader.report.read[t];
+    if read == 0 || rows == 0 || size <= read {
+        return;
+    }
+    let expected = (size as f64 / read as f64 * rows as f64 * 1.02) as u64;
+    let additional = expected.saturating_sub(rows).min(u32::MAX as u64) as usize;
+    loader.dataset.reserve(table, additional);
+    loader.state.dedup[t].reserve_exact(additional + loader.dataset.len(table));
 }
 
 /// Rows parsed but not yet checked for duplicates: checking them together

@@ -8,6 +8,7 @@
 mod canonical;
 mod dedup;
 mod lines;
+pub(crate) mod push;
 mod rejection;
 
 pub(crate) use rejection::cut;
@@ -114,6 +115,9 @@ impl LoadReport {
 pub struct Loader {
     lenient: bool,
     limits: Limits,
+    /// The size in bytes of the file being read, when known: lets the
+    /// columns be allocated once, at their final size.
+    size_hint: Option<u64>,
     dataset: Dataset,
     state: canonical::State,
     report: LoadReport,
@@ -130,6 +134,7 @@ impl Default for Loader {
     fn default() -> Self {
         Loader {
             lenient: false,
+            size_hint: None,
             limits: Limits {
                 field_bytes: Loader::DEFAULT_MAX_FIELD_BYTES,
                 record_bytes: Loader::DEFAULT_MAX_RECORD_BYTES,
@@ -213,7 +218,11 @@ impl Loader {
             let path = dir.join(table.file_name());
             match File::open(&path) {
                 Ok(f) => {
-                    self.read(table, table.file_name(), io::BufReader::with_capacity(1 << 16, f))?
+                    self.size_hint = f.metadata().ok().map(|m| m.len());
+                    let reader = io::BufReader::with_capacity(1 << 16, f);
+                    let read = self.read(table, table.file_name(), reader);
+                    self.size_hint = None;
+                    read?
                 }
                 Err(e) if e.kind() == io::ErrorKind::NotFound => {}
                 Err(e) => return Err(Error::Io { file: path.display().to_string(), source: e }),

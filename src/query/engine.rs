@@ -15,7 +15,7 @@
 use std::collections::HashMap;
 
 use super::{Dimension, Query, QueryResult};
-use crate::dataset::NO_COUNTRY;
+use crate::dataset::{Codes, NO_COUNTRY};
 use crate::hash::FxBuildHasher;
 use crate::record::{civil_from_days, date_of_day, day_of, Day};
 use crate::{Country, Dataset, Error, PopulationType, ReturnKind, Stance, Table};
@@ -31,21 +31,22 @@ const PARALLEL_MIN: usize = 1 << 16;
 enum Part<'a> {
     /// `code = lut[date - base]`; `first` is the bucket of code 0.
     Time { kind: Dimension, dates: &'a [Day], lut: Vec<u32>, base: Day, first: i64 },
-    /// Country ids shifted by one, the empty value as 0.
-    Country(&'a [u16]),
+    /// Countries present in the column, numbered by alpha-3 with the empty value first.
+    Country { col: &'a [u16], codes: &'a Codes },
     /// A vocabulary: `code = rank[value]`.
     Vocab { col: &'a [u8], rank: [u8; 8], labels: &'static [&'static str] },
-    /// Interned texts: `code = rank[id]`.
-    Text { col: &'a [u32], rank: &'a [u32], by_rank: &'a [u32] },
+    /// Interned texts present in the column, numbered by their bytes.
+    Text { col: &'a [u32], codes: &'a Codes },
 }
 
 impl Part<'_> {
-    fn card(&self, ds: &Dataset) -> u64 {
+    fn card(&self) -> u64 {
         match self {
             Part::Time { lut, .. } => lut.last().map_or(1, |&c| c as u64 + 1),
-            Part::Country(_) => Country::COUNT as u64 + 1,
+            Part::Country { codes, .. } | Part::Text { codes, .. } => {
+                codes.raw_of.len().max(1) as u64
+            }
             Part::Vocab { labels, .. } => labels.len() as u64,
-            Part::Text { .. } => ds.texts.len() as u64,
         }
     }
 
@@ -56,9 +57,9 @@ impl Part<'_> {
                 let i = (dates[row].wrapping_sub(*base) as u32).min(lut.len() as u32 - 1);
                 lut[i as usize]
             }
-            Part::Country(col) => country_code(col[row]),
+            Part::Country { col, codes } => codes.code_of[country_code(col[row]) as usize],
             Part::Vocab { col, rank, .. } => rank[col[row] as usize] as u32,
-            Part::Text { col, rank, .. } => rank[col[row] as usize],
+            Part::Text { col, codes } => codes.code_of[col[row] as usize],
         }
     }
 
@@ -72,9 +73,9 @@ impl Part<'_> {
                     *k = *k * card + lut[i as usize] as u64;
                 }
             }
-            Part::Country(col) => {
+            Part::Country { col, codes } => {
                 for (k, &c) in keys.iter_mut().zip(&col[start..]) {
-                    *k = *k * card + country_code(c) as u64;
+                    *k = *k * card + codes.code_of[country_code(c) as usize] as u64;
                 }
             }
             Part::Vocab { col, rank, .. } => {
@@ -82,9 +83,9 @@ impl Part<'_> {
                     *k = *k * card + rank[v as usize & 7] as u64;
                 }
             }
-            Part::Text { col, rank, .. } => {
+            Part::Text { col, codes } => {
                 for (k, &t) in keys.iter_mut().zip(&col[start..]) {
-                    *k = *k * card + rank[t as usize] as u64;
+                    *k = *k * card + codes.code_of[t as usize] as u64;
                 }
             }
         }
@@ -93,7 +94,7 @@ impl Part<'_> {
     fn label(&self, code: u32, ds: &Dataset) -> String {
         match self {
             Part::Time { kind, first, .. } => bucket_label(*kind, *first + code as i64),
-            Part::Country(_) => match code {
+            Part::Country { codes, .. } => match codes.raw_of[code as usize] {
                 0 => String::new(),
                 c => Country::from_id(c as u16 - 1).alpha3().to_string(),
             },
@@ -101,7 +102,7 @@ impl Part<'_> {
                 let value = rank.iter().position(|&r| r as u32 == code).unwrap_or(0);
                 labels[value].to_string()
             }
-            Part::Text { by_rank, .. } => ds.texts.text(by_rank[code as usize]).to_string(),
+            Part::Text { codes, .. } => ds.texts.text(codes.raw_of[code as usize]).to_string(),
         }
     }
 }
@@ -168,33 +169,47 @@ impl Filter<'_> {
 }
 
 enum Column<'a> {
-    Country(&'a [u16]),
+    Country(&'a [u16], usize),
     Vocab(&'a [u8], &'static [&'static str]),
-    Text(&'a [u32]),
+    Text(&'a [u32], usize),
 }
 
+/// A categorical column; countries and texts carry their slot in the
+/// dataset's cache of dense codes.
 fn column<'a>(ds: &'a Dataset, table: Table, dim: Dimension) -> Column<'a> {
     let (r, d, s) = (&ds.registrations, &ds.deportations, &ds.statements);
     match (table, dim) {
-        (Table::Registrations, Dimension::Origin) => Column::Country(&r.origin),
-        (Table::Registrations, Dimension::Host) => Column::Country(&r.host),
+        (Table::Registrations, Dimension::Origin) => Column::Country(&r.origin, 0),
+        (Table::Registrations, Dimension::Host) => Column::Country(&r.host, 1),
         (Table::Registrations, Dimension::Population) => {
             Column::Vocab(&r.population, PopulationType::LABELS)
         }
-        (Table::Registrations, _) => Column::Text(&r.source),
-        (Table::Deportations, Dimension::Origin) => Column::Country(&d.origin),
-        (Table::Deportations, Dimension::Host) => Column::Country(&d.host),
+        (Table::Registrations, _) => Column::Text(&r.source, 2),
+        (Table::Deportations, Dimension::Origin) => Column::Country(&d.origin, 3),
+        (Table::Deportations, Dimension::Host) => Column::Country(&d.host, 4),
         (Table::Deportations, Dimension::Kind) => Column::Vocab(&d.kind, ReturnKind::LABELS),
-        (Table::Deportations, Dimension::Crossing) => Column::Text(&d.crossing),
-        (Table::Deportations, _) => Column::Text(&d.source),
-        (Table::Statements, Dimension::Actor) => Column::Text(&s.actor),
-        (Table::Statements, Dimension::ActorCountry) => Column::Country(&s.actor_country),
-        (Table::Statements, Dimension::Speaker) => Column::Text(&s.speaker),
-        (Table::Statements, Dimension::TargetCountry) => Column::Country(&s.target_country),
-        (Table::Statements, Dimension::SubjectCountry) => Column::Country(&s.subject_country),
+        (Table::Deportations, Dimension::Crossing) => Column::Text(&d.crossing, 5),
+        (Table::Deportations, _) => Column::Text(&d.source, 6),
+        (Table::Statements, Dimension::Actor) => Column::Text(&s.actor, 7),
+        (Table::Statements, Dimension::ActorCountry) => Column::Country(&s.actor_country, 8),
+        (Table::Statements, Dimension::Speaker) => Column::Text(&s.speaker, 9),
+        (Table::Statements, Dimension::TargetCountry) => Column::Country(&s.target_country, 10),
+        (Table::Statements, Dimension::SubjectCountry) => Column::Country(&s.subject_country, 11),
         (Table::Statements, Dimension::Stance) => Column::Vocab(&s.stance, Stance::LABELS),
-        (Table::Statements, _) => Column::Text(&s.source),
+        (Table::Statements, _) => Column::Text(&s.source, 12),
     }
+}
+
+/// The dense codes of a country column.
+fn country_codes<'a>(ds: &'a Dataset, col: &[u16], slot: usize) -> &'a Codes {
+    ds.codes(slot, Country::COUNT + 1, col.iter().map(|&c| country_code(c)), |a, b| a.cmp(&b))
+}
+
+/// The dense codes of a text column.
+fn text_codes<'a>(ds: &'a Dataset, col: &[u32], slot: usize) -> &'a Codes {
+    ds.codes(slot, ds.texts.len(), col.iter().copied(), |a, b| {
+        ds.texts.text(a).cmp(ds.texts.text(b))
+    })
 }
 
 /// Ranks of a vocabulary's values by label.
@@ -262,7 +277,7 @@ fn build_filter<'a>(
 ) -> Result<Filter<'a>, Error> {
     let bad = |problem: String| Error::Query(format!("{dim} filter: {problem}"));
     Ok(match column(ds, table, dim) {
-        Column::Country(col) => {
+        Column::Country(col, _) => {
             let mut keep = vec![false; Country::COUNT + 1];
             for v in values {
                 if v.trim().is_empty() {
@@ -294,7 +309,7 @@ fn build_filter<'a>(
             }
             Filter::Vocab { col, keep }
         }
-        Column::Text(col) => {
+        Column::Text(col, _) => {
             let mut keep = vec![false; ds.texts.len()];
             for v in values {
                 if let Some(id) = ds.texts.get(v.trim()) {
@@ -394,16 +409,15 @@ fn plan<'a>(ds: &'a Dataset, q: &Query) -> Result<Plan<'a>, Error> {
             Part::Time { kind: d, dates, lut, base, first }
         } else {
             match column(ds, table, d) {
-                Column::Country(col) => Part::Country(col),
-                Column::Vocab(col, labels) => Part::Vocab { col, rank: vocab_rank(labels), labels },
-                Column::Text(col) => {
-                    let (rank, by_rank) = ds.text_order();
-                    Part::Text { col, rank, by_rank }
+                Column::Country(col, slot) => {
+                    Part::Country { col, codes: country_codes(ds, col, slot) }
                 }
+                Column::Vocab(col, labels) => Part::Vocab { col, rank: vocab_rank(labels), labels },
+                Column::Text(col, slot) => Part::Text { col, codes: text_codes(ds, col, slot) },
             }
         });
     }
-    let cards = parts.iter().map(|p| p.card(ds)).collect();
+    let cards = parts.iter().map(Part::card).collect();
     Ok(Plan { parts, cards, filters, dates, lo, hi, bounded })
 }
 
@@ -546,43 +560,50 @@ fn stocks(ds: &Dataset, q: &Query, plan: &Plan<'_>) -> Result<Vec<(u128, [u64; 2
     let (series, nseries) = ds.series();
     let time = plan.parts.iter().position(|p| matches!(p, Part::Time { .. }));
     let nbuckets = time.map_or(1, |t| plan.cards[t]);
-    let bucket = |row: usize| time.map_or(0, |t| plan.parts[t].code(row) as u64);
-    // Pass 1: the chosen (latest) row of every (series, bucket), as row + 1.
+    let slot = |row: usize| {
+        series[row] as u64 * nbuckets + time.map_or(0, |t| plan.parts[t].code(row) as u64)
+    };
+    // Pass 1: the latest row of every (series, bucket), as row + 1. The
+    // dense array is allocated zeroed, so untouched pages cost nothing.
     let slots = nseries as u64 * nbuckets;
+    let n = c.date.len();
     let mut dense: Vec<u32> = Vec::new();
     let mut sparse: HashMap<u64, u32, FxBuildHasher> = HashMap::default();
-    let use_dense = slots <= 1 << 24;
+    let use_dense = slots <= 1 << 26;
     if use_dense {
         dense = vec![0; slots as usize];
     }
-    let n = c.date.len();
     for row in 0..n {
         if !plan.selected(row) {
             continue;
         }
-        let slot = series[row] as u64 * nbuckets + bucket(row);
-        let best =
-            if use_dense { &mut dense[slot as usize] } else { sparse.entry(slot).or_insert(0) };
+        let s = slot(row);
+        let best = if use_dense { &mut dense[s as usize] } else { sparse.entry(s).or_insert(0) };
         if *best == 0 || c.date[*best as usize - 1] < c.date[row] {
             *best = row as u32 + 1;
         }
     }
-    let chosen: Vec<u32> = if use_dense {
-        dense.into_iter().filter(|&r| r != 0).map(|r| r - 1).collect()
-    } else {
-        sparse.into_values().map(|r| r - 1).collect()
-    };
-    // Pass 2: sum per group, watching for two sources of one population.
-    let watch_sources = !q.by.contains(&Dimension::Source) && {
-        let mut first = None;
-        chosen.iter().any(|&r| *first.get_or_insert(c.source[r as usize]) != c.source[r as usize])
-    };
+    // Pass 2: the chosen rows, in file order.
+    let chosen: Vec<usize> = (0..n)
+        .filter(|&row| {
+            plan.selected(row) && {
+                let s = slot(row);
+                let best = if use_dense { dense[s as usize] } else { sparse[&s] };
+                best == row as u32 + 1
+            }
+        })
+        .collect();
+    drop(dense);
+    drop(sparse);
+    // Pass 3: sum per group, watching for two sources of one population.
+    let watch_sources = !q.by.contains(&Dimension::Source)
+        && chosen.windows(2).any(|w| c.source[w[0]] != c.source[w[1]]);
     let mut seen: HashMap<(u128, u16, u16, u8), u32, FxBuildHasher> = HashMap::default();
-    let mut sums: HashMap<u128, u64, FxBuildHasher> = HashMap::default();
-    let mut chosen = chosen;
-    chosen.sort_unstable();
-    for &r in &chosen {
-        let row = r as usize;
+    let space = plan.key_space().filter(|&g| g <= DENSE_MAX as u128);
+    let mut dense_sums: Vec<u128> = vec![0; space.map_or(0, |g| g as usize)];
+    let mut present: Vec<bool> = vec![false; dense_sums.len()];
+    let mut sparse_sums: HashMap<u128, u128, FxBuildHasher> = HashMap::default();
+    for &row in &chosen {
         let key = plan.key(row);
         if watch_sources {
             let who = (key, c.origin[row], c.host[row], c.population[row]);
@@ -591,12 +612,23 @@ fn stocks(ds: &Dataset, q: &Query, plan: &Plan<'_>) -> Result<Vec<(u128, [u64; 2
                 return Err(ambiguity(ds, q, plan, key, row, source));
             }
         }
-        let sum = sums.entry(key).or_insert(0);
-        *sum = sum.checked_add(c.count[row]).ok_or_else(|| overflow("persons"))?;
+        if space.is_some() {
+            dense_sums[key as usize] += c.count[row] as u128;
+            present[key as usize] = true;
+        } else {
+            *sparse_sums.entry(key).or_insert(0) += c.count[row] as u128;
+        }
     }
-    let mut out: Vec<(u128, [u64; 2])> = sums.into_iter().map(|(k, s)| (k, [s, 0])).collect();
-    out.sort_unstable_by_key(|e| e.0);
-    Ok(out)
+    let out: Vec<(u128, u128)> = if space.is_some() {
+        (0..dense_sums.len()).filter(|&k| present[k]).map(|k| (k as u128, dense_sums[k])).collect()
+    } else {
+        let mut v: Vec<(u128, u128)> = sparse_sums.into_iter().collect();
+        v.sort_unstable_by_key(|e| e.0);
+        v
+    };
+    out.into_iter()
+        .map(|(k, sum)| Ok((k, [u64::try_from(sum).map_err(|_| overflow("persons"))?, 0])))
+        .collect()
 }
 
 fn ambiguity(ds: &Dataset, q: &Query, plan: &Plan<'_>, key: u128, row: usize, other: u32) -> Error {

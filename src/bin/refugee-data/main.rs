@@ -3,6 +3,8 @@
 //! Arguments are parsed by hand: the binary needs no dependency beyond the
 //! library's own.
 
+mod import;
+
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -20,6 +22,11 @@ usage:
           [--by DIM,DIM...] [--from DATE] [--to DATE] [--as-of DATE]
           [--<dimension> VALUE,VALUE...]
           [--format table|csv|json] [--safe-csv] [--lenient] [--data DIR]
+  refugee-data import <unhcr|hxl> FILE... --out DIR [--lenient]
+          unhcr: [--mid-year] [--years YEAR|FROM-TO]
+          hxl:   --source TEXT [--measure PATTERN=TYPE,...] [--parts total|sum]
+                 [--where PATTERN=VALUE,...] [--sum-rows] [--date-tag PATTERN]
+                 [--origin-tag PATTERN] [--host-tag PATTERN] [--country-tag PATTERN]
 
 Without --data, the sample embedded in the crate is used.
 Dimensions: day week month quarter year (one at most), and
@@ -65,6 +72,7 @@ fn run(args: &[String]) -> Result<ExitCode, Failure> {
         "summary" => summary(&Flags::parse(rest, &[])?),
         "validate" => validate(&Flags::parse(rest, &[])?),
         "query" => query(rest),
+        "import" => import::run(rest),
         "-h" | "--help" | "help" => {
             print!("{USAGE}");
             Ok(ExitCode::SUCCESS)

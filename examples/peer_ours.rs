@@ -1,0 +1,139 @@
+//! Our side of the peer benchmark (`benches/peers/run.sh`): loads one
+//! `deportations.csv` several times and aggregates it in memory, and prints
+//! one JSON object with every run's seconds on stdout.
+//!
+//! ```text
+//! cargo run --release --example peer_ours -- FILE [LOADS] [AGGS] [WARMUP]
+//! ```
+//!
+//! * `load_s`: strict [`Loader`] runs on FILE through a 64 KiB `BufReader`
+//!   (as `Dataset::load_dir` reads it): full validation (dates, countries,
+//!   vocabularies, counts) and duplicate detection, the dataset dropped
+//!   after each run. FILE is read once beforehand so that every engine
+//!   reads from the page cache.
+//! * `agg_s`: `ds.query(deportations by month, origin)`, the sorted and
+//!   labelled result (persons and records) included.
+//! * `sum_s`: the floor, a plain sequential `sum` of the count column
+//!   (a `Vec<u64>` collected once through the public API).
+//! * `scan_s`: a second floor, one sequential pass that reads the same
+//!   columns as the query (day number `i32`, origin index `u16`, count `u64`).
+//!
+//! Each list has `WARMUP` (default 1) untimed-for-the-median runs first,
+//! reported separately under `*_warmup_s`.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::hint::black_box;
+use std::io::{BufReader, Read};
+use std::time::Instant;
+
+use chrono::Datelike;
+use refugee_data::{Dataset, Dimension, Loader, Query, Table};
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(path) = args.first() else {
+        eprintln!("usage: peer_ours FILE [LOADS] [AGGS] [WARMUP]");
+        std::process::exit(2);
+    };
+    let arg =
+        |i: usize, default: usize| args.get(i).map_or(default, |s| s.parse().expect("a number"));
+    let (loads, aggs, warmup) = (arg(1, 5), arg(2, 20), arg(3, 1));
+
+    // Page cache warm: read the whole file once.
+    let mut bytes = 0u64;
+    {
+        let mut f = File::open(path).expect("FILE opens");
+        let mut buf = vec![0u8; 1 << 20];
+        loop {
+            let n = f.read(&mut buf).unwrap();
+            if n == 0 {
+                break;
+            }
+            bytes += n as u64;
+        }
+    }
+
+    let load = || -> Dataset {
+        let f = File::open(path).expect("FILE opens");
+        let mut loader = Loader::new();
+        loader
+            .read(Table::Deportations, "deportations.csv", BufReader::with_capacity(1 << 16, f))
+            .unwrap_or_else(|e| panic!("strict load failed: {e}"));
+        loader.finish().0
+    };
+    let mut load_s = Vec::new();
+    let mut ds = Dataset::default();
+    for _ in 0..warmup + loads {
+        drop(std::mem::take(&mut ds));
+        let t = Instant::now();
+        ds = load();
+        load_s.push(t.elapsed().as_secs_f64());
+    }
+    let rows = ds.len(Table::Deportations);
+
+    let q = Query::deportations().by(Dimension::Month).by(Dimension::Origin);
+    let mut agg_s = Vec::new();
+    let mut result = None;
+    for _ in 0..warmup + aggs {
+        let t = Instant::now();
+        let r = ds.query(black_box(&q)).expect("query runs");
+        agg_s.push(t.elapsed().as_secs_f64());
+        result = Some(r);
+    }
+    let result = result.expect("at least one aggregation");
+    let persons: u64 = result.rows().map(|r| r.value(0)).sum();
+
+    let counts: Vec<u64> = ds.deportations().map(|d| d.count).collect();
+    let mut origin_ids: HashMap<&'static str, u16> = HashMap::new();
+    let mut days = Vec::with_capacity(rows);
+    let mut origins = Vec::with_capacity(rows);
+    for d in ds.deportations() {
+        days.push(d.date.num_days_from_ce());
+        let next = origin_ids.len() as u16;
+        origins.push(*origin_ids.entry(d.origin.alpha3()).or_insert(next));
+    }
+    let mut sum_s = Vec::new();
+    let mut total = 0;
+    for _ in 0..warmup + aggs {
+        let t = Instant::now();
+        total = black_box(counts.as_slice()).iter().sum::<u64>();
+        sum_s.push(t.elapsed().as_secs_f64());
+    }
+    assert_eq!(total, persons, "the query's persons add up to the sum of counts");
+    let mut scan_s = Vec::new();
+    for _ in 0..warmup + aggs {
+        let t = Instant::now();
+        let (d, o, c) = (black_box(&days), black_box(&origins), black_box(&counts));
+        let acc = c.iter().zip(d.iter()).zip(o.iter()).fold(0u64, |acc, ((&c, &d), &o)| {
+            acc.wrapping_add(c ^ (d as u64) ^ ((o as u64) << 40))
+        });
+        black_box(acc);
+        scan_s.push(t.elapsed().as_secs_f64());
+    }
+
+    let split = |v: Vec<f64>| -> (Vec<f64>, Vec<f64>) {
+        let (w, m) = v.split_at(warmup);
+        (w.to_vec(), m.to_vec())
+    };
+    let (load_w, load_m) = split(load_s);
+    let (agg_w, agg_m) = split(agg_s);
+    let (sum_w, sum_m) = split(sum_s);
+    let (scan_w, scan_m) = split(scan_s);
+    let out = serde_json::json!({
+        "file": path,
+        "bytes": bytes,
+        "rows": rows,
+        "groups": result.len(),
+        "persons": persons,
+        "load_s": load_m,
+        "agg_s": agg_m,
+        "sum_s": sum_m,
+        "scan_s": scan_m,
+        "load_warmup_s": load_w,
+        "agg_warmup_s": agg_w,
+        "sum_warmup_s": sum_w,
+        "scan_warmup_s": scan_w,
+    });
+    println!("{out}");
+}

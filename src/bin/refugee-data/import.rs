@@ -1,0 +1,290 @@
+//! `refugee-data import`: UNHCR downloads and HXL-tagged files into a
+//! dataset directory of canonical CSV files (DESIGN §8).
+//!
+//! The directory's existing files are read first; the imported records are
+//! added to them, duplicates refused as the loader refuses them, and
+//! `registrations.csv` and `deportations.csv` written back (each to a
+//! temporary file in the directory, then renamed over the old one).
+//! Without `--lenient`, any rejection means nothing is written.
+
+use std::fs::{self, File};
+use std::io::{self, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use refugee_data::{
+    import_hxl, import_unhcr, Dataset, HxlMapping, HxlParts, HxlTarget, ImportReport, Loader,
+    PopulationType, ReturnKind, Table, UnhcrOptions,
+};
+
+use crate::{thousands, Failure, Flags};
+
+/// What to import the files as.
+enum Kind {
+    Unhcr(UnhcrOptions),
+    Hxl(Box<HxlMapping>),
+}
+
+pub(crate) fn run(args: &[String]) -> Result<ExitCode, Failure> {
+    let mut flags = Flags::parse(args, &["mid-year", "lenient", "sum-rows"])?;
+    let usage = |msg: &str| Failure::Usage(msg.to_string());
+    let Some(kind) = flags.positional.first().cloned() else {
+        return Err(usage("import needs a kind: unhcr or hxl"));
+    };
+    let files: Vec<String> = flags.positional[1..].to_vec();
+    if files.is_empty() {
+        return Err(usage("import needs at least one file"));
+    }
+    let out = flags.take("out").ok_or_else(|| usage("import needs --out DIR"))?;
+    let lenient = flags.switch("lenient");
+    let kind = match kind.as_str() {
+        "unhcr" => {
+            for s in ["sum-rows"] {
+                if flags.switch(s) {
+                    return Err(usage(&format!("--{s} applies to hxl imports only")));
+                }
+            }
+            let mut options = UnhcrOptions::new().mid_year(flags.switch("mid-year"));
+            if let Some(years) = flags.take("years") {
+                options = options.years(parse_years(&years)?);
+            }
+            Kind::Unhcr(options)
+        }
+        "hxl" => {
+            if flags.switch("mid-year") {
+                return Err(usage("--mid-year applies to unhcr imports only"));
+            }
+            Kind::Hxl(Box::new(hxl_mapping(&mut flags)?))
+        }
+        other => {
+            return Err(Failure::Usage(format!(
+                "\"{other}\" is not an import kind (expected unhcr or hxl)"
+            )))
+        }
+    };
+    flags.finish(flags.positional.len())?;
+
+    let dir = PathBuf::from(&out);
+    if dir.exists() && !dir.is_dir() {
+        return Err(Failure::Data(format!("{out}: not a directory")));
+    }
+    let mut loader = Loader::new().lenient(true);
+    if dir.is_dir() {
+        loader.read_dir(&dir)?;
+    }
+    let mut reports = Vec::new();
+    for path in &files {
+        let file = File::open(path).map_err(|e| Failure::Data(format!("{path}: {e}")))?;
+        let reader = BufReader::with_capacity(1 << 16, file);
+        let report = match &kind {
+            Kind::Unhcr(options) => import_unhcr(&mut loader, path, reader, options)?,
+            Kind::Hxl(mapping) => import_hxl(&mut loader, path, reader, mapping)?,
+        };
+        reports.push(report);
+    }
+    let (ds, load) = loader.finish();
+
+    for w in load.warnings() {
+        eprintln!("warning: {w}");
+    }
+    let stdout = io::stdout();
+    let mut stdout = io::BufWriter::new(stdout.lock());
+    let mut lines = String::new();
+    for r in load.rejections() {
+        lines.push_str(&format!("{r}\n"));
+    }
+    for report in &reports {
+        lines.push_str(&summary(report));
+    }
+    let imported =
+        |table: Table| -> u64 {
+            reports
+                .iter()
+                .map(|r| {
+                    if table == Table::Registrations {
+                        r.registrations()
+                    } else {
+                        r.deportations()
+                    }
+                })
+                .sum()
+        };
+    let held: Vec<String> = Table::ALL
+        .iter()
+        .filter_map(|&t| {
+            let before = (ds.len(t) as u64).saturating_sub(imported(t));
+            (before > 0).then(|| format!("{} {}", thousands(before), t.name()))
+        })
+        .collect();
+    if !held.is_empty() {
+        lines.push_str(&format!("{out} already held {}\n", held.join(", ")));
+    }
+    stdout.write_all(lines.as_bytes()).map_err(|e| Failure::Data(e.to_string()))?;
+    stdout.flush().map_err(|e| Failure::Data(e.to_string()))?;
+
+    let rejected = load.rejections().len();
+    let s = if rejected == 1 { "" } else { "s" };
+    if rejected > 0 && !lenient {
+        eprintln!(
+            "error: {} rejection{s} (listed above); nothing written (with --lenient, what \
+             loaded is written)",
+            thousands(rejected as u64)
+        );
+        return Ok(ExitCode::from(1));
+    }
+    fs::create_dir_all(&dir).map_err(|e| Failure::Data(format!("{out}: {e}")))?;
+    let mut wrote = Vec::new();
+    for table in [Table::Registrations, Table::Deportations] {
+        let path = write_atomically(&ds, table, &dir)?;
+        wrote.push(format!("{} ({} records)", path.display(), thousands(ds.len(table) as u64)));
+    }
+    println!("wrote {}", wrote.join(", "));
+    if rejected > 0 {
+        eprintln!("warning: {} rejection{s} (listed above)", thousands(rejected as u64));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One line on what an import read and made.
+fn summary(r: &ImportReport) -> String {
+    let mut s = format!(
+        "read {} rows from {} ({} layout): {} registrations",
+        thousands(r.rows_read()),
+        r.file(),
+        r.layout(),
+        thousands(r.registrations())
+    );
+    if r.closing_zeros() > 0 {
+        s.push_str(&format!(" ({} closing zeros)", thousands(r.closing_zeros())));
+    }
+    s.push_str(&format!(
+        ", {} deportation events, {} rejected",
+        thousands(r.deportations()),
+        thousands(r.rows_rejected())
+    ));
+    if r.duplicates() > 0 {
+        s.push_str(&format!(", {} duplicates refused", thousands(r.duplicates())));
+    }
+    if r.rows_skipped() > 0 {
+        s.push_str(&format!(", {} rows not selected", thousands(r.rows_skipped())));
+    }
+    if r.rows_merged() > 0 {
+        s.push_str(&format!(", {} rows added into earlier records", thousands(r.rows_merged())));
+    }
+    if !r.skipped_columns().is_empty() {
+        s.push_str(&format!("; skipped columns: {}", r.skipped_columns().join(", ")));
+    }
+    s.push('\n');
+    s
+}
+
+/// Writes one table to a temporary file in `dir`, then renames it over the
+/// table's file.
+fn write_atomically(ds: &Dataset, table: Table, dir: &Path) -> Result<PathBuf, Failure> {
+    let path = dir.join(table.file_name());
+    let tmp = dir.join(format!(".{}.{}.tmp", table.file_name(), std::process::id()));
+    let fail = |e: &dyn std::fmt::Display| Failure::Data(format!("{}: {e}", path.display()));
+    let result = (|| {
+        let file = File::create(&tmp).map_err(|e| fail(&e))?;
+        let mut out = BufWriter::with_capacity(1 << 16, file);
+        ds.write_csv(table, &mut out)?;
+        let file = out.into_inner().map_err(|e| fail(&e.into_error()))?;
+        file.sync_all().map_err(|e| fail(&e))?;
+        fs::rename(&tmp, &path).map_err(|e| fail(&e))
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result.map(|()| path)
+}
+
+/// `2023`, `2000-2025` or `2000..2025`.
+fn parse_years(s: &str) -> Result<std::ops::RangeInclusive<i32>, Failure> {
+    let bad = || {
+        Failure::Usage(format!(
+            "--years: \"{s}\" is not a year or a range (expected 2023 or 2000-2025)"
+        ))
+    };
+    let year = |t: &str| {
+        let t = t.trim();
+        if t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit()) {
+            t.parse::<i32>().map_err(|_| bad())
+        } else {
+            Err(bad())
+        }
+    };
+    let (a, b) = match s.split_once("..").or_else(|| s.split_once('-')) {
+        Some((a, b)) => (year(a)?, year(b)?),
+        None => (year(s)?, year(s)?),
+    };
+    if a > b {
+        return Err(bad());
+    }
+    Ok(a..=b)
+}
+
+/// The HXL mapping the flags describe.
+fn hxl_mapping(flags: &mut Flags) -> Result<HxlMapping, Failure> {
+    let usage = |msg: String| Failure::Usage(msg);
+    let Some(source) = flags.take("source") else {
+        return Err(usage(
+            "an hxl import needs --source TEXT: the publisher of the figures (e.g. \"IOM DTM\")"
+                .into(),
+        ));
+    };
+    let mut m = HxlMapping::new(source);
+    if let Some(p) = flags.take("date-tag") {
+        m = m.date(&p);
+    }
+    if let Some(p) = flags.take("origin-tag") {
+        m = m.origin(&p);
+    }
+    if let Some(p) = flags.take("host-tag") {
+        m = m.host(&p);
+    }
+    if let Some(p) = flags.take("country-tag") {
+        m = m.country(&p);
+    }
+    if let Some(list) = flags.take("measure") {
+        for item in list.split(',').filter(|s| !s.trim().is_empty()) {
+            let Some((pattern, target)) = item.split_once('=') else {
+                return Err(usage(format!(
+                    "--measure: \"{item}\" is not PATTERN=TYPE (e.g. #population=refugees)"
+                )));
+            };
+            let target = match (target.parse::<PopulationType>(), target.parse::<ReturnKind>()) {
+                (Ok(p), _) => HxlTarget::Registrations(p),
+                (_, Ok(k)) => HxlTarget::Deportations(k),
+                _ => {
+                    return Err(usage(format!(
+                    "--measure: \"{}\" is neither a population type ({}) nor a return kind ({})",
+                    target.trim(),
+                    PopulationType::LABELS.join(", "),
+                    ReturnKind::LABELS.join(", ")
+                )))
+                }
+            };
+            m = m.measure(pattern, target);
+        }
+    }
+    if let Some(parts) = flags.take("parts") {
+        m = m.parts(match parts.trim() {
+            "total" => HxlParts::Total,
+            "sum" => HxlParts::Sum,
+            other => {
+                return Err(usage(format!("--parts: \"{other}\" is not total or sum")));
+            }
+        });
+    }
+    if let Some(list) = flags.take("where") {
+        for item in list.split(',').filter(|s| !s.trim().is_empty()) {
+            let Some((pattern, value)) = item.split_once('=') else {
+                return Err(usage(format!(
+                    "--where: \"{item}\" is not PATTERN=VALUE (e.g. #adm+level=0)"
+                )));
+            };
+            m = m.filter(pattern, value);
+        }
+    }
+    Ok(m.sum_rows(flags.switch("sum-rows")))
+}

@@ -1,0 +1,247 @@
+//! Records made by source adapters (`crate::sources`), pushed into a
+//! [`Loader`] with the canonical loader's rules: the same duplicate detection
+//! (across everything the loader holds), the same strict/lenient accounting
+//! (`loaded + rejected = read`, per table) and the same rejections.
+//!
+//! An adapter reads its own file format, builds typed values, and for each
+//! record calls [`Loader::push_registration`] or
+//! [`Loader::push_deportation`] with the file name and the physical line the
+//! record comes from; a row it cannot read becomes [`Loader::reject_row`].
+
+pub(crate) use super::lines::{line_reader, LineCounter, LineReader, RecordTooLong};
+pub(crate) use super::Limits;
+
+pub(crate) use super::canonical::columns;
+use super::canonical::{key_names, key_of, truncate};
+use super::{Loader, Problem, Rejection};
+use crate::dataset::NO_DAY;
+use crate::record::Day;
+use crate::{Country, Error, PopulationType, ReturnKind, Table};
+
+/// A registration built by an adapter; `source` is an interned text id
+/// ([`Loader::intern`]). `date` must be a day of the years 1900..=2100.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct NewRegistration {
+    pub(crate) date: Day,
+    pub(crate) origin: Country,
+    pub(crate) host: Country,
+    pub(crate) population: PopulationType,
+    pub(crate) count: u64,
+    pub(crate) source: u32,
+}
+
+/// A deportation event built by an adapter. `period_start` is `NO_DAY` for
+/// "the same day as `date`", else a day `<= date`; `crossing` is an interned
+/// text id, 0 for none.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct NewDeportation {
+    pub(crate) date: Day,
+    pub(crate) period_start: Day,
+    pub(crate) origin: Country,
+    pub(crate) host: Country,
+    pub(crate) kind: ReturnKind,
+    pub(crate) count: u64,
+    pub(crate) crossing: u32,
+    pub(crate) source: u32,
+}
+
+/// Where a pushed record comes from: the file as named in messages, the
+/// 1-based physical line, and the number of rows the table held when this
+/// file began (a duplicate of an earlier row than that is named as one from
+/// an earlier file).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct At<'a> {
+    pub(crate) file: &'a str,
+    pub(crate) line: u64,
+    pub(crate) file_start: u32,
+}
+
+impl Loader {
+    /// The size limits the canonical loader applies, for adapters to apply too.
+    pub(crate) fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// The interned id of a text (trimmed by the caller; never empty for a
+    /// required column).
+    pub(crate) fn intern(&mut self, text: &str) -> u32 {
+        self.dataset.texts.intern(text)
+    }
+
+    /// Records held so far in `table`.
+    pub(crate) fn rows_held(&self, table: Table) -> u32 {
+        self.dataset.len(table) as u32
+    }
+
+    /// Makes room for `additional` more records of `table` (columns and
+    /// duplicate index), so that they are allocated once.
+    pub(crate) fn reserve(&mut self, table: Table, additional: usize) {
+        self.dataset.reserve(table, additional);
+        let t = table as usize;
+        self.state.dedup[t].reserve(additional);
+    }
+
+    /// Adds a warning (no rejection) to the report.
+    pub(crate) fn warn(&mut self, warning: String) {
+        self.report.warnings.push(warning);
+    }
+
+    /// Adds one registration. `Ok(true)` if it was loaded, `Ok(false)` if it
+    /// was a duplicate and the loader is lenient (the rejection is in the
+    /// report); in strict mode a duplicate is the error.
+    pub(crate) fn push_registration(
+        &mut self,
+        r: &NewRegistration,
+        at: At<'_>,
+    ) -> Result<bool, Error> {
+        debug_assert!(in_range(r.date), "adapter dates are checked to be in 1900..=2100");
+        self.report.read[Table::Registrations as usize] += 1;
+        let c = &mut self.dataset.registrations;
+        c.date.push(r.date);
+        c.origin.push(r.origin.id());
+        c.host.push(r.host.id());
+        c.population.push(r.population as u8);
+        c.count.push(r.count);
+        c.source.push(r.source);
+        self.check_duplicate(Table::Registrations, at)
+    }
+
+    /// Adds one deportation event; as [`push_registration`](Self::push_registration).
+    pub(crate) fn push_deportation(
+        &mut self,
+        d: &NewDeportation,
+        at: At<'_>,
+    ) -> Result<bool, Error> {
+        debug_assert!(in_range(d.date), "adapter dates are checked to be in 1900..=2100");
+        debug_assert!(
+            d.period_start == NO_DAY || (in_range(d.period_start) && d.period_start <= d.date)
+        );
+        self.report.read[Table::Deportations as usize] += 1;
+        let c = &mut self.dataset.deportations;
+        c.date.push(d.date);
+        c.period_start.push(d.period_start);
+        c.origin.push(d.origin.id());
+        c.host.push(d.host.id());
+        c.kind.push(d.kind as u8);
+        c.count.push(d.count);
+        c.crossing.push(d.crossing);
+        c.source.push(d.source);
+        self.check_duplicate(Table::Deportations, at)
+    }
+
+    /// Counts one row of a source file that gave no record as read and
+    /// rejected in `table` (the table the file mainly feeds); in strict mode
+    /// the rejection is the error.
+    pub(crate) fn reject_row(&mut self, table: Table, rejection: Rejection) -> Result<(), Error> {
+        self.report.read[table as usize] += 1;
+        self.rejected(table, rejection)
+    }
+
+    fn rejected(&mut self, table: Table, rejection: Rejection) -> Result<(), Error> {
+        self.report.rejected[table as usize] += 1;
+        if !self.lenient {
+            return Err(Error::Rejected(Box::new(rejection)));
+        }
+        self.report.rejections.push(rejection);
+        Ok(())
+    }
+
+    /// Checks the row just pushed against every earlier row of the table;
+    /// drops it if it is a duplicate.
+    fn check_duplicate(&mut self, table: Table, at: At<'_>) -> Result<bool, Error> {
+        let t = table as usize;
+        let ds = &mut self.dataset;
+        let n = ds.len(table) as u32 - 1;
+        let key_of = key_of(table);
+        match self.state.dedup[t].check_insert(key_of(ds, n), n, |r| key_of(ds, r)) {
+            None => {
+                self.state.lines[t].push(n, at.line);
+                Ok(true)
+            }
+            Some(first) => {
+                truncate(ds, table, n as usize);
+                let first_line = self.state.lines[t].line(first);
+                let key = key_names(table);
+                let problem = if first >= at.file_start {
+                    Problem::Duplicate { first_line, key }
+                } else {
+                    Problem::Invalid(format!(
+                        "duplicate of a record read earlier from another file (its line \
+                         {first_line}; same {key})"
+                    ))
+                };
+                self.rejected(table, Rejection::new(at.file, at.line, problem))?;
+                Ok(false)
+            }
+        }
+    }
+}
+
+fn in_range(day: Day) -> bool {
+    use crate::record::days_from_civil;
+    (days_from_civil(1900, 1, 1)..=days_from_civil(2100, 12, 31)).contains(&day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reg(loader: &mut Loader, count: u64) -> NewRegistration {
+        NewRegistration {
+            date: crate::record::days_from_civil(2023, 12, 31),
+            origin: Country::parse("AFG").unwrap(),
+            host: Country::parse("PAK").unwrap(),
+            population: PopulationType::Refugees,
+            count,
+            source: loader.intern("UNHCR"),
+        }
+    }
+
+    #[test]
+    fn pushes_detect_duplicates_across_files_and_count() {
+        let csv = "date,origin,host,population,count,source\n\
+                   2023-12-31,AFG,PAK,refugees,1987717,UNHCR\n";
+        let mut loader = Loader::new().lenient(true);
+        loader.read(Table::Registrations, "registrations.csv", csv.as_bytes()).unwrap();
+        let start = loader.rows_held(Table::Registrations);
+        let r = reg(&mut loader, 1);
+        let at = At { file: "population.csv", line: 7, file_start: start };
+        assert!(!loader.push_registration(&r, at).unwrap());
+        let mut other = r;
+        other.population = PopulationType::AsylumSeekers;
+        assert!(loader.push_registration(&other, at).unwrap());
+        let at9 = At { line: 9, ..at };
+        assert!(!loader.push_registration(&other, at9).unwrap());
+        loader
+            .reject_row(Table::Registrations, Rejection::new("population.csv", 10, Problem::Empty))
+            .unwrap();
+        let (ds, report) = loader.finish();
+        assert_eq!(ds.len(Table::Registrations), 2);
+        assert_eq!(report.rows_read(Table::Registrations), 5);
+        assert_eq!(report.loaded(Table::Registrations), 2);
+        assert_eq!(report.rejected(Table::Registrations), 3);
+        let messages: Vec<String> = report.rejections().iter().map(|r| r.to_string()).collect();
+        assert_eq!(
+            messages,
+            [
+                "population.csv:7: duplicate of a record read earlier from another file (its \
+                 line 2; same date, origin, host, population and source)",
+                "population.csv:9: duplicate of line 7 (same date, origin, host, population and source)",
+                "population.csv:10: is empty (a value is required)",
+            ]
+        );
+    }
+
+    #[test]
+    fn strict_loader_stops_at_the_first_duplicate() {
+        let mut loader = Loader::new();
+        let r = reg(&mut loader, 5);
+        let at = At { file: "f.csv", line: 2, file_start: 0 };
+        assert!(loader.push_registration(&r, at).unwrap());
+        let err = loader.push_registration(&r, At { line: 3, ..at }).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "f.csv:3: duplicate of line 2 (same date, origin, host, population and source)"
+        );
+    }
+}
