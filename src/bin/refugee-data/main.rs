@@ -68,6 +68,10 @@ fn run(args: &[String]) -> Result<ExitCode, Failure> {
         return Err(Failure::Usage("a command is required".into()));
     };
     let rest = &args[1..];
+    if rest.iter().any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return Ok(ExitCode::SUCCESS);
+    }
     match command.as_str() {
         "summary" => summary(&Flags::parse(rest, &[])?),
         "validate" => validate(&Flags::parse(rest, &[])?),
