@@ -28,22 +28,26 @@ pub enum Error {
     #[error("{0}")]
     Rejected(Box<Rejection>),
     /// The header lacks required columns; all of them are named.
-    #[error("{file}:1: missing required column{} {} (header: {})",
+    #[error("{file}:{line}: missing required column{} {} (header: {})",
         if missing.len() == 1 { "" } else { "s" },
         quoted_list(missing), header.join(","))]
     MissingColumns {
         /// The file name.
         file: String,
+        /// The header's line (1 unless blank lines come first).
+        line: u64,
         /// The required columns not found.
         missing: Vec<String>,
-        /// The header as read.
+        /// The header as read (each name cut to 60 characters, at most 50 names).
         header: Vec<String>,
     },
     /// A header names one column twice.
-    #[error("{file}:1: column \"{column}\" appears more than once in the header")]
+    #[error("{file}:{line}: column \"{column}\" appears more than once in the header")]
     DuplicateColumn {
         /// The file name.
         file: String,
+        /// The header's line.
+        line: u64,
         /// The repeated column name.
         column: String,
     },

@@ -5,7 +5,7 @@ use std::io;
 use csv::ByteRecord;
 
 use super::dedup::{DedupIndex, LineMap};
-use super::lines::RecordTooLong;
+use super::lines::RecordReader;
 use super::{Loader, Problem, Rejection};
 use crate::dataset::{Interner, NO_COUNTRY, NO_DAY};
 use crate::record::{parse_date, DateError, Day};
@@ -278,6 +278,7 @@ impl Row<'_> {
 fn map_header(
     table: Table,
     file: &str,
+    line: u64,
     header: &ByteRecord,
     warnings: &mut Vec<String>,
 ) -> Result<(Vec<Option<usize>>, Vec<String>), Error> {
@@ -288,7 +289,7 @@ fn map_header(
             Err(e) => {
                 return Err(Error::Format {
                     file: file.to_string(),
-                    line: 1,
+                    line,
                     message: format!(
                         "the header is not valid UTF-8 (invalid byte at offset {} of column {})",
                         e.valid_up_to(),
@@ -306,6 +307,7 @@ fn map_header(
             Some(s) if map[s].is_some() => {
                 return Err(Error::DuplicateColumn {
                     file: file.to_string(),
+                    line,
                     column: specs[s].0.to_string(),
                 })
             }
@@ -320,13 +322,12 @@ fn map_header(
         .map(|((n, _), _)| n.to_string())
         .collect();
     if !missing.is_empty() {
-        let mut header = names;
-        if header.len() > 50 {
-            let more = header.len() - 50;
-            header.truncate(50);
-            header.push(format!("... and {more} more"));
+        let mut header: Vec<String> =
+            names.iter().take(50).map(|n| super::cut(n).into_owned()).collect();
+        if names.len() > 50 {
+            header.push(format!("... and {} more", names.len() - 50));
         }
-        return Err(Error::MissingColumns { file: file.to_string(), missing, header });
+        return Err(Error::MissingColumns { file: file.to_string(), line, missing, header });
     }
     if !unknown.is_empty() {
         let s = if unknown.len() == 1 { "" } else { "s" };
@@ -335,7 +336,7 @@ fn map_header(
         if more > 0 {
             unknown.push(format!("and {more} more"));
         }
-        warnings.push(format!("{file}:1: unknown column{s} ignored: {}", unknown.join(", ")));
+        warnings.push(format!("{file}:{line}: unknown column{s} ignored: {}", unknown.join(", ")));
     }
     Ok((map, names))
 }
@@ -347,35 +348,12 @@ pub(super) fn read<R: io::Read>(
     reader: R,
 ) -> Result<(), Error> {
     let limits = loader.limits;
-    let (reader, lines) = super::lines::line_reader(reader, limits.record_bytes);
-    let io_error = |e: csv::Error| {
-        match e.into_kind() {
-        csv::ErrorKind::Io(source) => match source.get_ref().and_then(|e| e.downcast_ref::<RecordTooLong>()) {
-            Some(too_long) => Error::Format {
-                file: file.to_string(),
-                line: lines.lines_read(),
-                message: format!(
-                    "a record is longer than {} bytes, the limit (see Loader::max_record_bytes); reading stopped",
-                    too_long.limit
-                ),
-            },
-            None => Error::Io { file: file.to_string(), source },
-        },
-        other => Error::Format { file: file.to_string(), line: 0, message: format!("{other:?}") },
-    }
+    let mut records = RecordReader::new(file, reader, limits);
+    let (header, header_line) = match records.next()? {
+        Some(line) => (records.record().clone(), line),
+        None => (ByteRecord::new(), 1),
     };
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .buffer_capacity(1 << 16)
-        .from_reader(reader);
-    let mut rec = ByteRecord::new();
-    let header = if rdr.read_byte_record(&mut rec).map_err(io_error)? {
-        strip_bom(&rec)
-    } else {
-        ByteRecord::new()
-    };
-    let (map, names) = map_header(table, file, &header, &mut loader.report.warnings)?;
+    let (map, names) = map_header(table, file, header_line, &header, &mut loader.report.warnings)?;
     let width = header.len();
     let t = table as usize;
     let mut batch = Batch {
@@ -384,11 +362,23 @@ pub(super) fn read<R: io::Read>(
         rejections_from: loader.report.rejections.len(),
         keys: Vec::with_capacity(BATCH),
     };
-    while rdr.read_byte_record(&mut rec).map_err(io_error)? {
-        let line = lines.line_of(rec.position().map_or(0, |p| p.byte()));
+    while let Some(line) = records.next()? {
         loader.report.read[t] += 1;
-        lines.record_starts(rdr.position().byte());
-        let row = Row { rec: &rec, file, line };
+        let rec = records.record();
+        if records.ended_in_quotes() {
+            let rejection = Box::new(Rejection::new(file, line, Problem::UnclosedQuote));
+            if !loader.lenient {
+                if let Some(dup) = flush(loader, table, file, &mut batch) {
+                    return Err(Error::Rejected(dup));
+                }
+                loader.report.rejected[t] += 1;
+                return Err(Error::Rejected(rejection));
+            }
+            loader.report.rejected[t] += 1;
+            loader.report.rejections.push(*rejection);
+            continue;
+        }
+        let row = Row { rec, file, line };
         let result = if rec.len() != width {
             Err(Box::new(Rejection::new(
                 file,
@@ -413,7 +403,7 @@ pub(super) fn read<R: io::Read>(
                         return Err(Error::Rejected(dup));
                     }
                     if let Some(size) = loader.size_hint.take() {
-                        reserve_for(loader, table, size, rdr.position().byte(), t);
+                        reserve_for(loader, table, size, records.bytes_read(), t);
                     }
                 }
             }
@@ -435,15 +425,6 @@ pub(super) fn read<R: io::Read>(
         Some(dup) => Err(Error::Rejected(dup)),
         None => Ok(()),
     }
-}
-
-/// The header without a leading UTF-8 byte-order mark.
-fn strip_bom(rec: &ByteRecord) -> ByteRecord {
-    let mut out = ByteRecord::new();
-    for (i, f) in rec.iter().enumerate() {
-        out.push_field(if i == 0 { f.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(f) } else { f });
-    }
-    out
 }
 
 /// Drops the rows from `n` on (a duplicate just pushed).
@@ -507,16 +488,12 @@ fn flush(
         }
         match state.dedup[t].check_insert(key, write as u32, |r| key_of(ds, r)) {
             None => {
-                state.lines[t].push(write as u32, line);
+                state.lines[t].push(write as u32, line, file);
                 write += 1;
             }
             Some(first) => {
-                let first_line = state.lines[t].line(first);
-                let rejection = Box::new(Rejection::new(
-                    file,
-                    line,
-                    Problem::Duplicate { first_line, key: key_names(table) },
-                ));
+                let problem = state.lines[t].duplicate(first, file, key_names(table));
+                let rejection = Box::new(Rejection::new(file, line, problem));
                 loader.report.rejected[t] += 1;
                 if !loader.lenient {
                     return Some(rejection);

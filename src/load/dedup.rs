@@ -120,27 +120,42 @@ fn home(tag: u64, n: usize) -> usize {
     ((tag * n as u64) >> 32) as usize
 }
 
-/// Maps loaded row numbers of one table back to the physical lines they
-/// started on, storing only the rows where the line-row offset changes
-/// (multi-line quoted fields, blank lines, rejected rows, a new file).
+/// Maps loaded row numbers of one table back to the files and physical
+/// lines they started on, storing only the rows where the line-row offset
+/// or the file changes (multi-line quoted fields, blank lines, rejected
+/// rows, a new file).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct LineMap {
-    /// `(first row, line of that row - row)`, rows ascending.
-    runs: Vec<(u32, u64)>,
+    /// `(first row, line of that row - row (wrapping), file)`, rows ascending.
+    runs: Vec<(u32, u64, u32)>,
+    files: Vec<String>,
 }
 
 impl LineMap {
-    pub(crate) fn push(&mut self, row: u32, line: u64) {
+    pub(crate) fn push(&mut self, row: u32, line: u64, file: &str) {
+        if self.files.last().map_or(true, |f| f != file) {
+            self.files.push(file.to_string());
+        }
+        let file = self.files.len() as u32 - 1;
         // Wrapping: a later file's lines may be smaller than the row number.
         let offset = line.wrapping_sub(row as u64);
-        if self.runs.last().map(|&(_, o)| o) != Some(offset) {
-            self.runs.push((row, offset));
+        if self.runs.last().map(|&(_, o, f)| (o, f)) != Some((offset, file)) {
+            self.runs.push((row, offset, file));
         }
     }
 
-    pub(crate) fn line(&self, row: u32) -> u64 {
-        let i = self.runs.partition_point(|&(r, _)| r <= row);
-        (row as u64).wrapping_add(self.runs[i - 1].1)
+    /// The file and line of a loaded row.
+    pub(crate) fn line(&self, row: u32) -> (&str, u64) {
+        let i = self.runs.partition_point(|&(r, _, _)| r <= row);
+        let (_, offset, file) = self.runs[i - 1];
+        (&self.files[file as usize], (row as u64).wrapping_add(offset))
+    }
+
+    /// The `Duplicate` problem for a row of `file` whose key equals `first`'s.
+    pub(crate) fn duplicate(&self, first: u32, file: &str, key: &'static str) -> super::Problem {
+        let (first_file, first_line) = self.line(first);
+        let first_file = (first_file != file).then(|| first_file.to_string());
+        super::Problem::Duplicate { first_file, first_line, key }
     }
 }
 
@@ -167,10 +182,10 @@ mod tests {
         let lines = [2u64, 3, 5, 6, 7, 10, 11];
         let mut map = LineMap::default();
         for (row, &line) in lines.iter().enumerate() {
-            map.push(row as u32, line);
+            map.push(row as u32, line, if row < 4 { "a.csv" } else { "b.csv" });
         }
         for (row, &line) in lines.iter().enumerate() {
-            assert_eq!(map.line(row as u32), line);
+            assert_eq!(map.line(row as u32), (if row < 4 { "a.csv" } else { "b.csv" }, line));
         }
     }
 }

@@ -11,7 +11,7 @@ mod lines;
 pub(crate) mod push;
 mod rejection;
 
-pub(crate) use rejection::cut;
+pub(crate) use rejection::{bounded_list, cut};
 pub use rejection::{Problem, Rejection};
 
 use std::fs::File;

@@ -8,12 +8,12 @@
 //! [`Loader::push_deportation`] with the file name and the physical line the
 //! record comes from; a row it cannot read becomes [`Loader::reject_row`].
 
-pub(crate) use super::lines::{line_reader, LineCounter, LineReader, RecordTooLong};
+pub(crate) use super::lines::RecordReader;
 pub(crate) use super::Limits;
 
 pub(crate) use super::canonical::columns;
 use super::canonical::{key_names, key_of, truncate};
-use super::{Loader, Problem, Rejection};
+use super::{Loader, Rejection};
 use crate::dataset::NO_DAY;
 use crate::record::Day;
 use crate::{Country, Error, PopulationType, ReturnKind, Table};
@@ -45,15 +45,12 @@ pub(crate) struct NewDeportation {
     pub(crate) source: u32,
 }
 
-/// Where a pushed record comes from: the file as named in messages, the
-/// 1-based physical line, and the number of rows the table held when this
-/// file began (a duplicate of an earlier row than that is named as one from
-/// an earlier file).
+/// Where a pushed record comes from: the file as named in messages and the
+/// 1-based physical line.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct At<'a> {
     pub(crate) file: &'a str,
     pub(crate) line: u64,
-    pub(crate) file_start: u32,
 }
 
 impl Loader {
@@ -66,11 +63,6 @@ impl Loader {
     /// required column).
     pub(crate) fn intern(&mut self, text: &str) -> u32 {
         self.dataset.texts.intern(text)
-    }
-
-    /// Records held so far in `table`.
-    pub(crate) fn rows_held(&self, table: Table) -> u32 {
-        self.dataset.len(table) as u32
     }
 
     /// Makes room for `additional` more records of `table` (columns and
@@ -155,21 +147,12 @@ impl Loader {
         let key_of = key_of(table);
         match self.state.dedup[t].check_insert(key_of(ds, n), n, |r| key_of(ds, r)) {
             None => {
-                self.state.lines[t].push(n, at.line);
+                self.state.lines[t].push(n, at.line, at.file);
                 Ok(true)
             }
             Some(first) => {
                 truncate(ds, table, n as usize);
-                let first_line = self.state.lines[t].line(first);
-                let key = key_names(table);
-                let problem = if first >= at.file_start {
-                    Problem::Duplicate { first_line, key }
-                } else {
-                    Problem::Invalid(format!(
-                        "duplicate of a record read earlier from another file (its line \
-                         {first_line}; same {key})"
-                    ))
-                };
+                let problem = self.state.lines[t].duplicate(first, at.file, key_names(table));
                 self.rejected(table, Rejection::new(at.file, at.line, problem))?;
                 Ok(false)
             }
@@ -203,9 +186,8 @@ mod tests {
                    2023-12-31,AFG,PAK,refugees,1987717,UNHCR\n";
         let mut loader = Loader::new().lenient(true);
         loader.read(Table::Registrations, "registrations.csv", csv.as_bytes()).unwrap();
-        let start = loader.rows_held(Table::Registrations);
         let r = reg(&mut loader, 1);
-        let at = At { file: "population.csv", line: 7, file_start: start };
+        let at = At { file: "population.csv", line: 7 };
         assert!(!loader.push_registration(&r, at).unwrap());
         let mut other = r;
         other.population = PopulationType::AsylumSeekers;
@@ -213,7 +195,10 @@ mod tests {
         let at9 = At { line: 9, ..at };
         assert!(!loader.push_registration(&other, at9).unwrap());
         loader
-            .reject_row(Table::Registrations, Rejection::new("population.csv", 10, Problem::Empty))
+            .reject_row(
+                Table::Registrations,
+                Rejection::new("population.csv", 10, crate::Problem::Empty),
+            )
             .unwrap();
         let (ds, report) = loader.finish();
         assert_eq!(ds.len(Table::Registrations), 2);
@@ -224,8 +209,8 @@ mod tests {
         assert_eq!(
             messages,
             [
-                "population.csv:7: duplicate of a record read earlier from another file (its \
-                 line 2; same date, origin, host, population and source)",
+                "population.csv:7: duplicate of registrations.csv:2 (same date, origin, host, \
+                 population and source)",
                 "population.csv:9: duplicate of line 7 (same date, origin, host, population and source)",
                 "population.csv:10: is empty (a value is required)",
             ]
@@ -236,7 +221,7 @@ mod tests {
     fn strict_loader_stops_at_the_first_duplicate() {
         let mut loader = Loader::new();
         let r = reg(&mut loader, 5);
-        let at = At { file: "f.csv", line: 2, file_start: 0 };
+        let at = At { file: "f.csv", line: 2 };
         assert!(loader.push_registration(&r, at).unwrap());
         let err = loader.push_registration(&r, At { line: 3, ..at }).unwrap_err();
         assert_eq!(

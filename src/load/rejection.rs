@@ -15,6 +15,17 @@ pub(crate) fn cut(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// At most `max` items joined by `sep`, each cut to 60 characters, then
+/// `and N more`: messages stay short whatever the input.
+pub(crate) fn bounded_list<S: AsRef<str>>(items: &[S], max: usize, sep: &str) -> String {
+    let mut out: Vec<String> =
+        items.iter().take(max).map(|s| cut(s.as_ref()).into_owned()).collect();
+    if items.len() > max {
+        out.push(format!("and {} more", items.len() - max));
+    }
+    out.join(sep)
+}
+
 /// What is wrong with one row.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -50,8 +61,12 @@ pub enum Problem {
         /// 0-based byte offset of the first invalid byte within the field.
         byte: usize,
     },
+    /// The file ends inside a quoted field that this row opens.
+    UnclosedQuote,
     /// A row whose key equals an earlier row's.
     Duplicate {
+        /// The file of the first occurrence, when it is another file.
+        first_file: Option<String>,
         /// The physical line on which the first occurrence starts.
         first_line: u64,
         /// The key columns, for the message (`date, origin, host, population and source`).
@@ -181,8 +196,15 @@ impl Rejection {
             Problem::InvalidUtf8 { byte } => {
                 format!("{quoted} is not valid UTF-8 (invalid byte at offset {byte})")
             }
-            Problem::Duplicate { first_line, key } => {
+            Problem::UnclosedQuote => {
+                "a quoted field opened on this line is never closed (the file ends inside it)"
+                    .into()
+            }
+            Problem::Duplicate { first_file: None, first_line, key } => {
                 format!("duplicate of line {first_line} (same {key})")
+            }
+            Problem::Duplicate { first_file: Some(f), first_line, key } => {
+                format!("duplicate of {f}:{first_line} (same {key})")
             }
             Problem::Ragged { found, expected } => {
                 format!("row has {found} fields, expected {expected} (as in the header)")

@@ -723,8 +723,6 @@ pub fn import_hxl<R: io::Read>(
     } else {
         Table::Deportations
     };
-    let file_start =
-        [loader.rows_held(Table::Registrations), loader.rows_held(Table::Deportations)];
     let mut reader = RowReader {
         file,
         columns: &columns,
@@ -739,6 +737,12 @@ pub fn import_hxl<R: io::Read>(
         HashMap::default();
     while let Some(line) = rows.next()? {
         report.rows_read += 1;
+        if rows.ended_in_quotes() {
+            report.rows_rejected += 1;
+            let rejection = Rejection::new(file, line, Problem::UnclosedQuote);
+            pending.push(Pending::Rejected(Box::new(rejection)));
+            continue;
+        }
         let records = match reader.row(rows.record(), line) {
             Ok(Some(records)) => records,
             Ok(None) => {
@@ -796,12 +800,12 @@ pub fn import_hxl<R: io::Read>(
         match p {
             Pending::Rejected(r) => loader.reject_row(main_table, *r)?,
             Pending::Registration(r, line) => {
-                let at = At { file, line, file_start: file_start[0] };
+                let at = At { file, line };
                 let loaded = loader.push_registration(&r, at)?;
                 report.count_pushed(Table::Registrations, loaded);
             }
             Pending::Deportation(d, line) => {
-                let at = At { file, line, file_start: file_start[1] };
+                let at = At { file, line };
                 let loaded = loader.push_deportation(&d, at)?;
                 report.count_pushed(Table::Deportations, loaded);
             }

@@ -39,7 +39,7 @@ use std::io;
 use csv::ByteRecord;
 
 use crate::hash::FxBuildHasher;
-use crate::load::push::{line_reader, LineCounter, LineReader, RecordTooLong};
+use crate::load::push::RecordReader;
 use crate::load::Problem;
 use crate::{Country, Error, Loader};
 
@@ -192,92 +192,47 @@ impl fmt::Display for ImportReport {
             write!(f, "; {} refused", plural(self.duplicates, "duplicate", "duplicates"))?;
         }
         if !self.skipped_columns.is_empty() {
-            write!(f, "; skipped columns: {}", self.skipped_columns.join(", "))?;
+            let listed = crate::load::bounded_list(&self.skipped_columns, 30, ", ");
+            write!(f, "; skipped columns: {listed}")?;
         }
         Ok(())
     }
 }
 
 /// Records of a source file, with their physical lines, under the loader's
-/// size limits. A leading byte-order mark is dropped.
+/// size limits: the canonical loader's [`RecordReader`] (byte-order mark,
+/// UTF-16, record limit and unclosed quotes handled there), plus the field
+/// limit.
 struct CsvRows<R: io::Read> {
-    rdr: csv::Reader<LineReader<R>>,
-    lines: LineCounter,
-    rec: ByteRecord,
-    file: String,
-    first: bool,
+    records: RecordReader<R>,
     field_limit: usize,
 }
 
 impl<R: io::Read> CsvRows<R> {
     fn new(loader: &Loader, file: &str, reader: R) -> Self {
         let limits = loader.limits();
-        let (reader, lines) = line_reader(reader, limits.record_bytes);
-        let rdr = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .buffer_capacity(1 << 16)
-            .from_reader(reader);
         CsvRows {
-            rdr,
-            lines,
-            rec: ByteRecord::new(),
-            file: file.to_string(),
-            first: true,
+            records: RecordReader::new(file, reader, limits),
             field_limit: limits.field_bytes,
         }
     }
 
     /// Reads the next record; returns the line it starts on.
     fn next(&mut self) -> Result<Option<u64>, Error> {
-        match self.rdr.read_byte_record(&mut self.rec) {
-            Ok(true) => {}
-            Ok(false) => return Ok(None),
-            Err(e) => return Err(self.error(e)),
-        }
-        let line = self.lines.line_of(self.rec.position().map_or(0, |p| p.byte()));
-        self.lines.record_starts(self.rdr.position().byte());
-        if std::mem::take(&mut self.first) {
-            if let Some(rest) = self.rec.get(0).and_then(|f| f.strip_prefix(b"\xEF\xBB\xBF")) {
-                let mut out = ByteRecord::new();
-                out.push_field(rest);
-                for f in self.rec.iter().skip(1) {
-                    out.push_field(f);
-                }
-                out.set_position(self.rec.position().cloned());
-                self.rec = out;
-            }
-        }
-        Ok(Some(line))
+        self.records.next()
     }
 
     fn record(&self) -> &ByteRecord {
-        &self.rec
+        self.records.record()
+    }
+
+    /// Whether the file ended inside a quoted field of the last record.
+    fn ended_in_quotes(&self) -> bool {
+        self.records.ended_in_quotes()
     }
 
     fn field_limit(&self) -> usize {
         self.field_limit
-    }
-
-    fn error(&self, e: csv::Error) -> Error {
-        let file = self.file.clone();
-        match e.into_kind() {
-            csv::ErrorKind::Io(source) => {
-                match source.get_ref().and_then(|e| e.downcast_ref::<RecordTooLong>()) {
-                    Some(too_long) => Error::Format {
-                        file,
-                        line: self.lines.lines_read(),
-                        message: format!(
-                            "a record is longer than {} bytes, the limit (see \
-                             Loader::max_record_bytes); reading stopped",
-                            too_long.limit
-                        ),
-                    },
-                    None => Error::Io { file, source },
-                }
-            }
-            other => Error::Format { file, line: 0, message: format!("{other:?}") },
-        }
     }
 }
 

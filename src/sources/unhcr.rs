@@ -360,7 +360,12 @@ pub fn import_unhcr<R: io::Read>(
         entries.push(parser.parse(&rec, line, rows.field_limit()));
     }
     while let Some(line) = rows.next()? {
-        entries.push(parser.parse(rows.record(), line, rows.field_limit()));
+        if rows.ended_in_quotes() {
+            let rejection = Rejection::new(file, line, Problem::UnclosedQuote);
+            entries.push(Entry::Rejected(Box::new(rejection)));
+        } else {
+            entries.push(parser.parse(rows.record(), line, rows.field_limit()));
+        }
     }
     report.rows_read = entries.len() as u64;
     if !parser.unrecognised.is_empty() {
@@ -406,8 +411,6 @@ pub fn import_unhcr<R: io::Read>(
     let main_table = if has_stocks { Table::Registrations } else { Table::Deportations };
     let source = loader.intern(SOURCE);
     let source_idps = loader.intern(SOURCE_RETURNED_IDPS);
-    let file_start =
-        [loader.rows_held(Table::Registrations), loader.rows_held(Table::Deportations)];
     let selected = |y: i32| options.years.map_or(true, |(a, b)| (a..=b).contains(&y));
     let end_of = |y: i32| -> Day {
         if options.mid_year && y == last_year {
@@ -427,7 +430,7 @@ pub fn import_unhcr<R: io::Read>(
             continue;
         }
         let Entry::Row(o) = &entries[i] else { continue };
-        let at = |table: Table| At { file, line: o.line, file_start: file_start[table as usize] };
+        let at = At { file, line: o.line };
         if selected(o.year) {
             let date = end_of(o.year);
             for slot in 0..STOCK_SLOTS {
@@ -440,7 +443,7 @@ pub fn import_unhcr<R: io::Read>(
                         count: o.values[slot],
                         source,
                     };
-                    let loaded = loader.push_registration(&r, at(Table::Registrations))?;
+                    let loaded = loader.push_registration(&r, at)?;
                     report.count_pushed(Table::Registrations, loaded);
                 }
             }
@@ -456,7 +459,7 @@ pub fn import_unhcr<R: io::Read>(
                         crossing: 0,
                         source: src,
                     };
-                    let loaded = loader.push_deportation(&d, at(Table::Deportations))?;
+                    let loaded = loader.push_deportation(&d, at)?;
                     report.count_pushed(Table::Deportations, loaded);
                 }
             }
@@ -492,7 +495,7 @@ pub fn import_unhcr<R: io::Read>(
                     count: 0,
                     source,
                 };
-                let at = At { file, line: o.line, file_start: file_start[0] };
+                let at = At { file, line: o.line };
                 let loaded = loader.push_registration(&r, at)?;
                 report.count_pushed(Table::Registrations, loaded);
                 report.closing_zeros += u64::from(loaded);
@@ -592,7 +595,7 @@ fn layout_of(
     let missing = |what: &str, expected: &str| {
         format(format!(
             "the header has no {what} column (expected {expected}); header: {}",
-            names.join(",")
+            crate::load::bounded_list(&names, 50, ",")
         ))
     };
     if origin.is_empty() {
