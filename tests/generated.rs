@@ -1,7 +1,6 @@
 //! Invariants over generated data (fixed seeds): every row is accounted for,
 //! and the hand-written `ByteRecord` path agrees with the `serde` path.
 
-#[allow(dead_code)]
 #[path = "../examples/gen/mod.rs"]
 mod gen;
 
