@@ -361,8 +361,8 @@ fn importing_twice_refuses_every_record_as_a_duplicate_of_the_earlier_file() {
     assert_eq!(ds.len(Table::Deportations), 4);
     assert_eq!(
         load.rejections()[0].to_string(),
-        "b.csv:2: duplicate of a record read earlier from another file (its line 2; same date, \
-         period_start, origin, host, kind, crossing and source)"
+        "b.csv:2: duplicate of a.csv:2 (same date, period_start, origin, host, kind, crossing \
+         and source)"
     );
 }
 
@@ -632,7 +632,7 @@ fn import_command_writes_merges_and_answers_queries() {
     // already there: strict import refuses and writes nothing.
     assert_eq!(code, 1);
     assert!(err.contains("3 rejections (listed above); nothing written"), "{err}");
-    assert_eq!(out.lines().filter(|l| l.contains("duplicate of a record read earlier")).count(), 3);
+    assert_eq!(out.lines().filter(|l| l.contains(": duplicate of deportations.csv:")).count(), 3);
     assert_eq!(Dataset::load_dir(&dir).unwrap().len(Table::Deportations), 16);
     let (code, out, err) =
         cli(&["import", "unhcr", solutions.to_str().unwrap(), "--out", d, "--lenient"]);

@@ -329,16 +329,46 @@ fn map_header(
         }
         return Err(Error::MissingColumns { file: file.to_string(), line, missing, header });
     }
-    if !unknown.is_empty() {
-        let s = if unknown.len() == 1 { "" } else { "s" };
-        let more = unknown.len().saturating_sub(20);
-        unknown.truncate(20);
-        if more > 0 {
-            unknown.push(format!("and {more} more"));
-        }
-        warnings.push(format!("{file}:{line}: unknown column{s} ignored: {}", unknown.join(", ")));
+    if let Some(warning) = unknown_columns(file, line, &unknown) {
+        warnings.push(warning);
     }
     Ok((map, names))
+}
+
+/// The warning for unknown header columns (given quoted), listing at most 20.
+pub(crate) fn unknown_columns(file: &str, line: u64, quoted: &[String]) -> Option<String> {
+    if quoted.is_empty() {
+        return None;
+    }
+    let s = if quoted.len() == 1 { "" } else { "s" };
+    let listed = quoted.iter().take(20).cloned().collect::<Vec<_>>().join(", ");
+    let more = match quoted.len().saturating_sub(20) {
+        0 => String::new(),
+        n => format!(", and {n} more"),
+    };
+    Some(format!("{file}:{line}: unknown column{s} ignored: {listed}{more}"))
+}
+
+/// Counts a rejected row; in strict mode it stops the load, unless a
+/// duplicate on an earlier line of the pending batch comes first.
+fn reject(
+    loader: &mut Loader,
+    table: Table,
+    file: &str,
+    batch: &mut Batch,
+    rejection: Box<Rejection>,
+) -> Result<(), Error> {
+    if !loader.lenient {
+        if let Some(dup) = flush(loader, table, file, batch) {
+            return Err(Error::Rejected(dup));
+        }
+    }
+    loader.report.rejected[table as usize] += 1;
+    if !loader.lenient {
+        return Err(Error::Rejected(rejection));
+    }
+    loader.report.rejections.push(*rejection);
+    Ok(())
 }
 
 pub(super) fn read<R: io::Read>(
@@ -367,15 +397,7 @@ pub(super) fn read<R: io::Read>(
         let rec = records.record();
         if records.ended_in_quotes() {
             let rejection = Box::new(Rejection::new(file, line, Problem::UnclosedQuote));
-            if !loader.lenient {
-                if let Some(dup) = flush(loader, table, file, &mut batch) {
-                    return Err(Error::Rejected(dup));
-                }
-                loader.report.rejected[t] += 1;
-                return Err(Error::Rejected(rejection));
-            }
-            loader.report.rejected[t] += 1;
-            loader.report.rejections.push(*rejection);
+            reject(loader, table, file, &mut batch, rejection)?;
             continue;
         }
         let row = Row { rec, file, line };
@@ -407,18 +429,7 @@ pub(super) fn read<R: io::Read>(
                     }
                 }
             }
-            Err(rejection) => {
-                if !loader.lenient {
-                    // A duplicate on an earlier line comes first.
-                    if let Some(dup) = flush(loader, table, file, &mut batch) {
-                        return Err(Error::Rejected(dup));
-                    }
-                    loader.report.rejected[t] += 1;
-                    return Err(Error::Rejected(rejection));
-                }
-                loader.report.rejected[t] += 1;
-                loader.report.rejections.push(*rejection);
-            }
+            Err(rejection) => reject(loader, table, file, &mut batch, rejection)?,
         }
     }
     match flush(loader, table, file, &mut batch) {

@@ -334,17 +334,8 @@ pub fn import_unhcr<R: io::Read>(
             _ => {}
         }
     }
-    if !unknown.is_empty() {
-        let s = if unknown.len() == 1 { "" } else { "s" };
-        let more = unknown.len().saturating_sub(20);
-        unknown.truncate(20);
-        if more > 0 {
-            unknown.push(format!("and {more} more"));
-        }
-        loader.warn(format!(
-            "{file}:{header_line}: unknown column{s} ignored: {}",
-            unknown.join(", ")
-        ));
+    if let Some(warning) = crate::load::unknown_columns(file, header_line, &unknown) {
+        loader.warn(warning);
     }
 
     // Pass 1: every row, parsed.
