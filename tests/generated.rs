@@ -77,3 +77,66 @@ fn damaged_generated_files_account_for_every_row() {
         );
     }
 }
+
+/// A file of several read blocks (the loader parses quote-free blocks on two
+/// threads): the records, their order, and the lines of rejections are those
+/// of one sequential pass.
+#[test]
+fn multi_block_files_load_in_order_with_exact_lines() {
+    let csv = gen::deportations_csv(400_000, 5);
+    assert!(csv.len() > 20 << 20, "spans several blocks");
+    let mut loader = Loader::new();
+    loader.read(Table::Deportations, "deportations.csv", &csv[..]).unwrap();
+    let (ds, _) = loader.finish();
+    let fast: Vec<DeportationEvent> = ds.deportations().collect();
+    assert_eq!(fast, serde_records::<DeportationEvent>(&csv));
+
+    // Damage rows in different blocks, and repeat an early row at the end.
+    let text = String::from_utf8(csv).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let bad = [1_000usize, 150_001, 150_002, 320_000];
+    for &i in &bad {
+        lines[i] = lines[i].replacen(',', ",,", 1);
+    }
+    lines.push(lines[10].clone());
+    let damaged = lines.join("\n") + "\n";
+    let mut lenient = Loader::new().lenient(true);
+    lenient.read(Table::Deportations, "deportations.csv", damaged.as_bytes()).unwrap();
+    let (ds, report) = lenient.finish();
+    let got: Vec<(u64, bool)> = report
+        .rejections()
+        .iter()
+        .map(|r| (r.line(), r.to_string().contains("duplicate of line 11")))
+        .collect();
+    let mut want: Vec<(u64, bool)> = bad.iter().map(|&i| (i as u64 + 1, false)).collect();
+    want.push((lines.len() as u64, true));
+    assert_eq!(got, want);
+    assert_eq!(ds.len(Table::Deportations), 400_000 - bad.len());
+    let strict = Loader::new().read(Table::Deportations, "deportations.csv", damaged.as_bytes());
+    let first = strict.unwrap_err().to_string();
+    assert!(first.starts_with("deportations.csv:1001: "), "{first}");
+}
+
+/// A quote in a later block sends the rest of the file down the sequential
+/// path, with lines still counted from the start of the file.
+#[test]
+fn a_quote_in_a_later_block_keeps_lines_exact() {
+    let text = String::from_utf8(gen::deportations_csv(300_000, 9)).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    // A quoted source with a line break inside, then a bad row after it.
+    let q = 250_000;
+    let fields: Vec<&str> = lines[q].split(',').collect();
+    let quoted = format!("{},\"two\nlines\"", fields[..fields.len() - 1].join(","));
+    lines[q] = quoted;
+    lines[260_000] = lines[260_000].replacen(',', ",,", 1);
+    let body = lines.join("\n") + "\n";
+    let mut loader = Loader::new().lenient(true);
+    loader.read(Table::Deportations, "deportations.csv", body.as_bytes()).unwrap();
+    let (ds, report) = loader.finish();
+    let got: Vec<u64> = report.rejections().iter().map(|r| r.line()).collect();
+    // Line 250,001 holds two physical lines, so row 260,000 is on line 260,002.
+    assert_eq!(got, [260_002]);
+    assert_eq!(ds.len(Table::Deportations), 300_000 - 1);
+    let source = ds.deportations().nth(q - 1).unwrap().source;
+    assert_eq!(source, "two\nlines");
+}

@@ -1,6 +1,6 @@
 //! The hand-written fast path from `csv::ByteRecord`s to columns.
 
-use std::io;
+use std::io::{self, Read};
 
 use csv::ByteRecord;
 
@@ -371,53 +371,336 @@ fn reject(
     Ok(())
 }
 
+/// The header's column map, names and width.
+struct Shape {
+    map: Vec<Option<usize>>,
+    names: Vec<String>,
+    width: usize,
+}
+
+/// Parses one record into the columns of `ds`, or says why not.
+fn parse_record(
+    table: Table,
+    shape: &Shape,
+    ds: &mut Dataset,
+    row: &Row<'_>,
+    field_limit: usize,
+) -> Parsed<()> {
+    let rec = row.rec;
+    if rec.len() != shape.width {
+        let problem = Problem::Ragged { found: rec.len(), expected: shape.width };
+        return Err(Box::new(Rejection::new(row.file, row.line, problem)));
+    }
+    if let Some(rejection) = row.too_long(&shape.names, field_limit) {
+        return Err(rejection);
+    }
+    match table {
+        Table::Registrations => parse_registration(row, &shape.map, ds),
+        Table::Deportations => parse_deportation(row, &shape.map, ds),
+        Table::Statements => parse_statement(row, &shape.map, ds),
+    }
+}
+
+/// Input is read in blocks of this size. A block without any quote
+/// character is cut at a line end, and its two halves are parsed on two
+/// threads; a block with quotes, whose records may span lines, sends the
+/// rest of the file down the sequential path.
+const BLOCK: usize = 8 << 20;
+
 pub(super) fn read<R: io::Read>(
     loader: &mut Loader,
     table: Table,
     file: &str,
-    reader: R,
+    mut reader: R,
 ) -> Result<(), Error> {
-    let limits = loader.limits;
-    let mut records = RecordReader::new(file, reader, limits);
+    let parallel = std::thread::available_parallelism().map_or(1, |n| n.get()) > 1;
+    let io_error = |source: io::Error| Error::Io { file: file.to_string(), source };
+    let mut buf = Vec::with_capacity(if parallel { BLOCK } else { 0 });
+    let mut at_end = false;
+    if parallel {
+        at_end = fill(&mut reader, &mut buf, BLOCK).map_err(io_error)?;
+    }
+    if !parallel || memchr::memchr(b'"', &buf).is_some() {
+        let chained = io::Cursor::new(buf).chain(reader);
+        return read_sequential(
+            loader,
+            table,
+            file,
+            RecordReader::new(file, chained, loader.limits),
+            None,
+        );
+    }
+    // The header, from the first block.
+    let mut records = RecordReader::new(file, &buf[..], loader.limits);
     let (header, header_line) = match records.next()? {
         Some(line) => (records.record().clone(), line),
         None => (ByteRecord::new(), 1),
     };
-    let (map, names) = map_header(table, file, header_line, &header, &mut loader.report.warnings)?;
-    let width = header.len();
+    let mut header_end = records.bytes_read() as usize;
+    drop(records);
+    // The csv reader stops after the `\r` of a CRLF; the `\n` is the header's.
+    if header_end > 0 && buf[header_end - 1] == b'\r' && buf.get(header_end) == Some(&b'\n') {
+        header_end += 1;
+    }
+    let shape = header_shape(loader, table, file, header_line, &header)?;
+    let mut batch = Batch::new(loader, table);
+    let mut line_base = count_lines(&buf[..header_end]);
+    let mut consumed = header_end as u64;
+    buf.drain(..header_end);
+    // Each block's two halves are parsed while the previous block's pieces
+    // are merged: three tasks over two cores, and no core waits for the merge.
+    let mut pending: Option<[(Piece, u64); 2]> = None;
+    loop {
+        let cut =
+            if at_end { buf.len() } else { memchr::memrchr(b'\n', &buf).map_or(0, |i| i + 1) };
+        if cut == 0 && !buf.is_empty() || memchr::memchr(b'"', &buf[..cut]).is_some() {
+            // A quote, or a line longer than a block: on sequentially.
+            if let Some(pieces) = pending.take() {
+                merge_pieces(loader, table, file, &mut batch, pieces)?;
+            }
+            let rest = io::Cursor::new(buf).chain(reader);
+            let records = RecordReader::continuing(file, rest, loader.limits, line_base);
+            return read_sequential(loader, table, file, records, Some((shape, batch)));
+        }
+        let segment = &buf[..cut];
+        let half = memchr::memchr(b'\n', &segment[segment.len() / 2..])
+            .map_or(segment.len(), |i| segment.len() / 2 + i + 1);
+        let (first, second) = segment.split_at(half);
+        let second_base = line_base + count_lines(first);
+        let limits = loader.limits;
+        let shape = &shape;
+        let (a, b, merged) = std::thread::scope(|s| {
+            let b = s.spawn(|| parse_piece(table, shape, file, second, second_base, limits));
+            let a = s.spawn(|| parse_piece(table, shape, file, first, line_base, limits));
+            let merged = match pending.take() {
+                Some(pieces) => merge_pieces(loader, table, file, &mut batch, pieces),
+                None => Ok(()),
+            };
+            let join = |h: std::thread::ScopedJoinHandle<'_, Piece>| {
+                h.join().expect("parsing threads do not panic")
+            };
+            (join(a), join(b), merged)
+        });
+        merged?;
+        pending = Some([(a, consumed + half as u64), (b, consumed + cut as u64)]);
+        line_base = second_base + count_lines(second);
+        consumed += cut as u64;
+        buf.drain(..cut);
+        if at_end {
+            break;
+        }
+        at_end = fill(&mut reader, &mut buf, BLOCK).map_err(io_error)?;
+    }
+    if let Some(pieces) = pending.take() {
+        merge_pieces(loader, table, file, &mut batch, pieces)?;
+    }
+    match flush(loader, table, file, &mut batch) {
+        Some(dup) => Err(Error::Rejected(dup)),
+        None => Ok(()),
+    }
+}
+
+/// Merges a block's two pieces, in order.
+fn merge_pieces(
+    loader: &mut Loader,
+    table: Table,
+    file: &str,
+    batch: &mut Batch,
+    pieces: [(Piece, u64); 2],
+) -> Result<(), Error> {
+    for (piece, end) in pieces {
+        merge_piece(loader, table, file, batch, piece, end)?;
+    }
+    Ok(())
+}
+
+/// Reads from `reader` until `buf` holds `size` bytes or the input ends;
+/// true when it ended.
+fn fill(reader: &mut impl io::Read, buf: &mut Vec<u8>, size: usize) -> io::Result<bool> {
+    let want = size.saturating_sub(buf.len()) as u64;
+    let got = reader.take(want).read_to_end(buf)? as u64;
+    Ok(got < want)
+}
+
+/// Line terminators in `bytes`, counted as the record reader counts them:
+/// `\n`, `\r\n`, or a lone `\r`.
+fn count_lines(bytes: &[u8]) -> u64 {
+    let lf = memchr::memchr_iter(b'\n', bytes).count();
+    let lone_cr =
+        memchr::memchr_iter(b'\r', bytes).filter(|&i| bytes.get(i + 1) != Some(&b'\n')).count();
+    (lf + lone_cr) as u64
+}
+
+fn header_shape(
+    loader: &mut Loader,
+    table: Table,
+    file: &str,
+    line: u64,
+    header: &ByteRecord,
+) -> Result<Shape, Error> {
+    let (map, names) = map_header(table, file, line, header, &mut loader.report.warnings)?;
+    Ok(Shape { map, names, width: header.len() })
+}
+
+/// The records of one piece of a file, parsed on their own.
+struct Piece {
+    ds: Dataset,
+    /// The line of each record in `ds`.
+    lines: Vec<u64>,
+    /// Rejected rows, in line order.
+    rejections: Vec<Box<Rejection>>,
+    /// An error that stopped the piece (a record over the limit).
+    error: Option<Error>,
+}
+
+fn parse_piece(
+    table: Table,
+    shape: &Shape,
+    file: &str,
+    bytes: &[u8],
+    line_base: u64,
+    limits: super::Limits,
+) -> Piece {
+    let mut piece =
+        Piece { ds: Dataset::default(), lines: Vec::new(), rejections: Vec::new(), error: None };
+    let mut records = RecordReader::continuing(file, bytes, limits, line_base);
+    loop {
+        match records.next() {
+            Ok(Some(line)) => {
+                let row = Row { rec: records.record(), file, line };
+                match parse_record(table, shape, &mut piece.ds, &row, limits.field_bytes) {
+                    Ok(()) => piece.lines.push(line),
+                    Err(r) => piece.rejections.push(r),
+                }
+            }
+            Ok(None) => break,
+            Err(e) => {
+                piece.error = Some(e);
+                break;
+            }
+        }
+    }
+    piece
+}
+
+/// Adds a piece's records and rejections to the loader in line order, as
+/// the sequential path would have; `end` is the byte after the piece.
+fn merge_piece(
+    loader: &mut Loader,
+    table: Table,
+    file: &str,
+    batch: &mut Batch,
+    piece: Piece,
+    end: u64,
+) -> Result<(), Error> {
     let t = table as usize;
-    let mut batch = Batch {
-        start: loader.dataset.len(table),
-        lines: Vec::with_capacity(BATCH),
-        rejections_from: loader.report.rejections.len(),
-        keys: Vec::with_capacity(BATCH),
+    if let Some(size) = loader.size_hint.take() {
+        let rows = loader.report.read[t] + (piece.lines.len() + piece.rejections.len()) as u64;
+        reserve_for(loader, table, size, end, rows);
+    }
+    let remap: Vec<u32> = (0..piece.ds.texts.len() as u32)
+        .map(|id| loader.dataset.texts.intern(piece.ds.texts.text(id)))
+        .collect();
+    let mut rejections = piece.rejections.into_iter().peekable();
+    for (i, &line) in piece.lines.iter().enumerate() {
+        while let Some(r) = rejections.next_if(|r| r.line < line) {
+            loader.report.read[t] += 1;
+            reject(loader, table, file, batch, r)?;
+        }
+        loader.report.read[t] += 1;
+        append_row(&mut loader.dataset, &piece.ds, table, i, &remap);
+        batch.lines.push(line);
+        if batch.lines.len() == BATCH {
+            if let Some(dup) = flush(loader, table, file, batch) {
+                return Err(Error::Rejected(dup));
+            }
+        }
+    }
+    for r in rejections {
+        loader.report.read[t] += 1;
+        reject(loader, table, file, batch, r)?;
+    }
+    match piece.error {
+        Some(e) => {
+            if let Some(dup) = flush(loader, table, file, batch) {
+                return Err(Error::Rejected(dup));
+            }
+            Err(e)
+        }
+        None => Ok(()),
+    }
+}
+
+/// Appends row `i` of `src` to `dst`, mapping `src`'s text ids through `remap`.
+fn append_row(dst: &mut Dataset, src: &Dataset, table: Table, i: usize, remap: &[u32]) {
+    let text = |id: u32| remap[id as usize];
+    match table {
+        Table::Registrations => {
+            let (d, s) = (&mut dst.registrations, &src.registrations);
+            d.date.push(s.date[i]);
+            d.origin.push(s.origin[i]);
+            d.host.push(s.host[i]);
+            d.population.push(s.population[i]);
+            d.count.push(s.count[i]);
+            d.source.push(text(s.source[i]));
+        }
+        Table::Deportations => {
+            let (d, s) = (&mut dst.deportations, &src.deportations);
+            d.date.push(s.date[i]);
+            d.period_start.push(s.period_start[i]);
+            d.origin.push(s.origin[i]);
+            d.host.push(s.host[i]);
+            d.kind.push(s.kind[i]);
+            d.count.push(s.count[i]);
+            d.crossing.push(text(s.crossing[i]));
+            d.source.push(text(s.source[i]));
+        }
+        Table::Statements => {
+            let (d, s) = (&mut dst.statements, &src.statements);
+            d.date.push(s.date[i]);
+            d.actor.push(text(s.actor[i]));
+            d.actor_country.push(s.actor_country[i]);
+            d.speaker.push(text(s.speaker[i]));
+            d.target_country.push(s.target_country[i]);
+            d.subject_country.push(s.subject_country[i]);
+            d.stance.push(s.stance[i]);
+            d.summary.push(text(s.summary[i]));
+            d.source.push(text(s.source[i]));
+            d.url.push(text(s.url[i]));
+        }
+    }
+}
+
+/// The sequential path: every record from `records`, whose header has
+/// been read already when `state` is given.
+fn read_sequential<R: io::Read>(
+    loader: &mut Loader,
+    table: Table,
+    file: &str,
+    mut records: RecordReader<R>,
+    state: Option<(Shape, Batch)>,
+) -> Result<(), Error> {
+    let t = table as usize;
+    let (shape, mut batch) = match state {
+        Some(state) => state,
+        None => {
+            let (header, header_line) = match records.next()? {
+                Some(line) => (records.record().clone(), line),
+                None => (ByteRecord::new(), 1),
+            };
+            (header_shape(loader, table, file, header_line, &header)?, Batch::new(loader, table))
+        }
     };
+    let field_limit = loader.limits.field_bytes;
     while let Some(line) = records.next()? {
         loader.report.read[t] += 1;
-        let rec = records.record();
         if records.ended_in_quotes() {
             let rejection = Box::new(Rejection::new(file, line, Problem::UnclosedQuote));
             reject(loader, table, file, &mut batch, rejection)?;
             continue;
         }
-        let row = Row { rec, file, line };
-        let result = if rec.len() != width {
-            Err(Box::new(Rejection::new(
-                file,
-                line,
-                Problem::Ragged { found: rec.len(), expected: width },
-            )))
-        } else if let Some(rejection) = row.too_long(&names, limits.field_bytes) {
-            Err(rejection)
-        } else {
-            let ds = &mut loader.dataset;
-            match table {
-                Table::Registrations => parse_registration(&row, &map, ds),
-                Table::Deportations => parse_deportation(&row, &map, ds),
-                Table::Statements => parse_statement(&row, &map, ds),
-            }
-        };
-        match result {
+        let row = Row { rec: records.record(), file, line };
+        match parse_record(table, &shape, &mut loader.dataset, &row, field_limit) {
             Ok(()) => {
                 batch.lines.push(line);
                 if batch.lines.len() == BATCH {
@@ -425,7 +708,8 @@ pub(super) fn read<R: io::Read>(
                         return Err(Error::Rejected(dup));
                     }
                     if let Some(size) = loader.size_hint.take() {
-                        reserve_for(loader, table, size, records.bytes_read(), t);
+                        let rows = loader.report.read[t];
+                        reserve_for(loader, table, size, records.bytes_read(), rows);
                     }
                 }
             }
@@ -444,17 +728,17 @@ pub(super) fn truncate(ds: &mut Dataset, table: Table, n: usize) {
 }
 
 /// Reserves the columns and the duplicate index for the rows a file of
-/// `size` bytes will hold, estimated from the rows read in its first `read`
-/// bytes, so that they are allocated once rather than doubled as they grow.
-fn reserve_for(loader: &mut Loader, table: Table, size: u64, read: u64, t: usize) {
-    let rows = loader.report.read[t];
+/// `size` bytes will hold, estimated from the `rows` found in its first
+/// `read` bytes, so that they are allocated once rather than doubled.
+fn reserve_for(loader: &mut Loader, table: Table, size: u64, read: u64, rows: u64) {
     if read == 0 || rows == 0 || size <= read {
         return;
     }
     let expected = (size as f64 / read as f64 * rows as f64 * 1.02) as u64;
+    let held = loader.dataset.len(table) as u64;
     let additional = expected.saturating_sub(rows).min(u32::MAX as u64) as usize;
     loader.dataset.reserve(table, additional);
-    loader.state.dedup[t].reserve_exact(additional + loader.dataset.len(table));
+    loader.state.dedup[table as usize].reserve_exact(additional + held as usize);
 }
 
 /// Rows parsed but not yet checked for duplicates: checking them together
@@ -470,6 +754,17 @@ struct Batch {
 }
 
 const BATCH: usize = 512;
+
+impl Batch {
+    fn new(loader: &Loader, table: Table) -> Batch {
+        Batch {
+            start: loader.dataset.len(table),
+            lines: Vec::with_capacity(BATCH),
+            rejections_from: loader.report.rejections.len(),
+            keys: Vec::with_capacity(BATCH),
+        }
+    }
+}
 
 /// Checks the batch's rows for duplicates, in order; removes duplicates
 /// from the columns and lists their rejections in line order among the

@@ -139,6 +139,8 @@ pub(crate) struct RecordReader<R: io::Read> {
     first: bool,
     line: u64,
     unclosed: bool,
+    /// Lines before the input's first byte (for a piece of a larger file).
+    line_base: u64,
 }
 
 impl<R: io::Read> RecordReader<R> {
@@ -162,7 +164,15 @@ impl<R: io::Read> RecordReader<R> {
             first: true,
             line: 0,
             unclosed: false,
+            line_base: 0,
         }
+    }
+
+    /// Reads a piece of a file that starts at a line start after
+    /// `line_base` lines: no byte-order mark or encoding check, lines
+    /// counted from `line_base + 1`.
+    pub(crate) fn continuing(file: &str, reader: R, limits: Limits, line_base: u64) -> Self {
+        RecordReader { first: false, line_base, ..RecordReader::new(file, reader, limits) }
     }
 
     /// Reads the next record and returns the line it starts on. The first
@@ -191,7 +201,7 @@ impl<R: io::Read> RecordReader<R> {
         let start = self.rec.position().map_or(0, |p| p.byte());
         let end = self.rdr.position().byte();
         let mut t = self.state.borrow_mut();
-        self.line = line_of(&mut t, start);
+        self.line = self.line_base + line_of(&mut t, start);
         self.unclosed = t.eof && end == t.read && ends_in_quotes(&t, start);
         t.record_start = end;
         Ok(Some(self.line))
@@ -247,7 +257,7 @@ impl<R: io::Read> RecordReader<R> {
                 let start = t.record_start;
                 Error::Format {
                     file,
-                    line: line_of(&mut t, start),
+                    line: self.line_base + line_of(&mut t, start),
                     message: format!(
                         "a record is longer than {} bytes, the limit (see Loader::max_record_bytes); reading stopped",
                         t.limit
