@@ -548,7 +548,7 @@ struct Piece {
     /// The line of each record in `ds`.
     lines: Vec<u64>,
     /// Rejected rows, in line order.
-    rejections: Vec<Box<Rejection>>,
+    rejections: Vec<Rejection>,
     /// An error that stopped the piece (a record over the limit).
     error: Option<Error>,
 }
@@ -570,7 +570,7 @@ fn parse_piece(
                 let row = Row { rec: records.record(), file, line };
                 match parse_record(table, shape, &mut piece.ds, &row, limits.field_bytes) {
                     Ok(()) => piece.lines.push(line),
-                    Err(r) => piece.rejections.push(r),
+                    Err(r) => piece.rejections.push(*r),
                 }
             }
             Ok(None) => break,
@@ -605,7 +605,7 @@ fn merge_piece(
     for (i, &line) in piece.lines.iter().enumerate() {
         while let Some(r) = rejections.next_if(|r| r.line < line) {
             loader.report.read[t] += 1;
-            reject(loader, table, file, batch, r)?;
+            reject(loader, table, file, batch, Box::new(r))?;
         }
         loader.report.read[t] += 1;
         append_row(&mut loader.dataset, &piece.ds, table, i, &remap);
@@ -618,7 +618,7 @@ fn merge_piece(
     }
     for r in rejections {
         loader.report.read[t] += 1;
-        reject(loader, table, file, batch, r)?;
+        reject(loader, table, file, batch, Box::new(r))?;
     }
     match piece.error {
         Some(e) => {
