@@ -193,6 +193,8 @@ struct Cache {
     series: OnceLock<(Vec<u32>, u32)>,
     /// Dense codes of the values present in each categorical column.
     codes: [OnceLock<Codes>; CODED_COLUMNS],
+    /// The earliest and latest day of each table (`None` when empty).
+    day_range: [OnceLock<Option<(Day, Day)>>; 3],
 }
 
 /// How many country and text columns the three tables have.
@@ -277,10 +279,21 @@ impl Dataset {
     /// assert_eq!(last.to_string(), "2025-12-31");
     /// ```
     pub fn date_range(&self, table: Table) -> Option<(chrono::NaiveDate, chrono::NaiveDate)> {
-        let dates = self.dates(table);
-        let min = dates.iter().min()?;
-        let max = dates.iter().max()?;
-        Some((date_of_day(*min), date_of_day(*max)))
+        let (min, max) = self.day_range(table)?;
+        Some((date_of_day(min), date_of_day(max)))
+    }
+
+    /// Forgets the derived indexes (after the columns changed).
+    pub(crate) fn clear_cache(&mut self) {
+        self.cache = Cache::default();
+    }
+
+    /// The earliest and latest day of a table, computed once.
+    pub(crate) fn day_range(&self, table: Table) -> Option<(Day, Day)> {
+        *self.cache.day_range[table as usize].get_or_init(|| {
+            let dates = self.dates(table);
+            Some((*dates.iter().min()?, *dates.iter().max()?))
+        })
     }
 
     /// Keeps the first `n` rows of a table.

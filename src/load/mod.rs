@@ -233,7 +233,8 @@ impl Loader {
     }
 
     /// The dataset and the report of what was read.
-    pub fn finish(self) -> (Dataset, LoadReport) {
+    pub fn finish(mut self) -> (Dataset, LoadReport) {
+        self.dataset.clear_cache();
         (self.dataset, self.report)
     }
 }

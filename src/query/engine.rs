@@ -397,7 +397,7 @@ fn plan<'a>(ds: &'a Dataset, q: &Query) -> Result<Plan<'a>, Error> {
         .map(|(d, values)| build_filter(ds, table, *d, values))
         .collect::<Result<Vec<_>, _>>()?;
     // The time buckets span the dates present within the bounds.
-    let (min, max) = dates.iter().fold((Day::MAX, Day::MIN), |(a, b), &d| (a.min(d), b.max(d)));
+    let (min, max) = ds.day_range(table).unwrap_or((Day::MAX, Day::MIN));
     lo = lo.max(min);
     hi = hi.min(max);
     let mut parts = Vec::with_capacity(q.by.len());
@@ -583,16 +583,22 @@ fn stocks(ds: &Dataset, q: &Query, plan: &Plan<'_>) -> Result<Vec<(u128, [u64; 2
             *best = row as u32 + 1;
         }
     }
-    // Pass 2: the chosen rows, in file order.
-    let chosen: Vec<usize> = (0..n)
-        .filter(|&row| {
-            plan.selected(row) && {
-                let s = slot(row);
-                let best = if use_dense { dense[s as usize] } else { sparse[&s] };
-                best == row as u32 + 1
-            }
-        })
-        .collect();
+    // Pass 2: the chosen rows, in file order: from the slots when they are
+    // fewer than the rows (as-of snapshots), else by a second pass.
+    let chosen: Vec<usize> = if use_dense && (slots as usize) < n {
+        let mut rows: Vec<usize> =
+            dense.iter().filter(|&&r| r != 0).map(|&r| r as usize - 1).collect();
+        rows.sort_unstable();
+        rows
+    } else if !use_dense {
+        let mut rows: Vec<usize> = sparse.values().map(|&r| r as usize - 1).collect();
+        rows.sort_unstable();
+        rows
+    } else {
+        (0..n)
+            .filter(|&row| plan.selected(row) && dense[slot(row) as usize] == row as u32 + 1)
+            .collect()
+    };
     drop(dense);
     drop(sparse);
     // Pass 3: sum per group, watching for two sources of one population.
