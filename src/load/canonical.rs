@@ -405,7 +405,7 @@ fn parse_record(
 /// character is cut at a line end, and its two halves are parsed on two
 /// threads; a block with quotes, whose records may span lines, sends the
 /// rest of the file down the sequential path.
-const BLOCK: usize = 8 << 20;
+const BLOCK: usize = 4 << 20;
 
 pub(super) fn read<R: io::Read>(
     loader: &mut Loader,
