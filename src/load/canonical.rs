@@ -438,6 +438,12 @@ pub(super) fn read<R: io::Read>(
     };
     let mut header_end = records.bytes_read() as usize;
     drop(records);
+    if header_end >= buf.len() && !at_end {
+        // A header longer than a block: the sequential path reads it whole.
+        let chained = io::Cursor::new(buf).chain(reader);
+        let records = RecordReader::new(file, chained, loader.limits);
+        return read_sequential(loader, table, file, records, None);
+    }
     // The csv reader stops after the `\r` of a CRLF; the `\n` is the header's.
     if header_end > 0 && buf[header_end - 1] == b'\r' && buf.get(header_end) == Some(&b'\n') {
         header_end += 1;
