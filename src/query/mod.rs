@@ -48,6 +48,13 @@ pub struct Query {
 
 impl Query {
     /// A query on `table` with no dimensions, bounds or filters (one total row).
+    ///
+    /// ```
+    /// use refugee_data::{Dataset, Query, Table};
+    /// let total = Dataset::sample().query(&Query::new(Table::Statements))?;
+    /// assert_eq!(total.rows().next().unwrap().value(0), 30);
+    /// # Ok::<(), refugee_data::Error>(())
+    /// ```
     pub fn new(table: Table) -> Query {
         Query { table, by: Vec::new(), from: None, to: None, as_of: None, filters: Vec::new() }
     }
@@ -74,25 +81,64 @@ impl Query {
 
     /// Adds a dimension to group by; rows are sorted by the dimensions in
     /// the order they were added.
+    ///
+    /// ```
+    /// use refugee_data::{Dataset, Dimension, Query};
+    /// let q = Query::statements().by(Dimension::Month).by(Dimension::Stance);
+    /// let result = Dataset::sample().query(&q)?;
+    /// assert_eq!(result.columns(), ["month", "stance", "statements"]);
+    /// assert_eq!(result.rows().next().unwrap().key(0), "2023-10");
+    /// # Ok::<(), refugee_data::Error>(())
+    /// ```
     pub fn by(mut self, dimension: Dimension) -> Query {
         self.by.push(dimension);
         self
     }
 
-    /// Only records with `date >= from`.
+    /// Only records with `date >= from` (inclusive).
+    ///
+    /// ```
+    /// use refugee_data::{Dataset, Query};
+    /// let q = Query::statements().from("2024-01-01".parse()?);
+    /// let result = Dataset::sample().query(&q)?;
+    /// assert!(result.rows().next().unwrap().value(0) < 30);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn from(mut self, from: NaiveDate) -> Query {
         self.from = Some(from);
         self
     }
 
-    /// Only records with `date <= to`.
+    /// Only records with `date <= to` (inclusive).
+    ///
+    /// ```
+    /// use refugee_data::{Dataset, Query};
+    /// let q = Query::statements().to("2023-10-31".parse()?);
+    /// let result = Dataset::sample().query(&q)?;
+    /// assert!(result.rows().next().unwrap().value(0) >= 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn to(mut self, to: NaiveDate) -> Query {
         self.to = Some(to);
         self
     }
 
     /// For registrations without a time dimension: the snapshot date
-    /// (default: the latest date of the table).
+    /// (default: the latest date of the table). Each series contributes its
+    /// latest observation on or before it.
+    ///
+    /// ```
+    /// use refugee_data::{Dataset, Dimension, Query};
+    /// let q = Query::registrations()
+    ///     .filter(Dimension::Origin, ["AFG"])
+    ///     .filter(Dimension::Host, ["PAK"])
+    ///     .filter(Dimension::Population, ["refugees"])
+    ///     .filter(Dimension::Source, ["UNHCR"])
+    ///     .as_of("2023-09-30".parse()?); // the mid-2023 figure is the latest then
+    /// let result = Dataset::sample().query(&q)?;
+    /// assert_eq!(result.rows().next().unwrap().value(0), 2_079_989);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn as_of(mut self, as_of: NaiveDate) -> Query {
         self.as_of = Some(as_of);
         self
@@ -101,6 +147,15 @@ impl Query {
     /// Keeps only records whose `dimension` has one of `values`: countries in
     /// any accepted spelling, vocabularies case-insensitively, texts exactly
     /// after trimming. Filtering one dimension twice keeps the intersection.
+    ///
+    /// ```
+    /// use refugee_data::{Dataset, Dimension, Error, Query};
+    /// let q = Query::statements().filter(Dimension::TargetCountry, ["Pakistan", "IR"]);
+    /// assert!(Dataset::sample().query(&q)?.rows().next().unwrap().value(0) > 0);
+    /// let bad = Query::statements().filter(Dimension::TargetCountry, ["Pakistn"]);
+    /// assert!(matches!(Dataset::sample().query(&bad), Err(Error::Query(_))));
+    /// # Ok::<(), refugee_data::Error>(())
+    /// ```
     pub fn filter<I, S>(mut self, dimension: Dimension, values: I) -> Query
     where
         I: IntoIterator<Item = S>,
