@@ -180,6 +180,9 @@ impl Loader {
 
     /// Sets the largest record, in bytes (at least the field limit is
     /// sensible); a longer record is an error that stops reading the file.
+    /// The check is made as input is read, so it allows up to 64 KiB of
+    /// read-ahead beyond the limit: it bounds memory, it is not an exact
+    /// record length rule.
     pub fn max_record_bytes(mut self, bytes: usize) -> Self {
         self.limits.record_bytes = bytes;
         self
