@@ -85,41 +85,45 @@ impl FromStr for Table {
     }
 }
 
-/// Row operations over every column of a table, the columns named once.
+/// Row operations over every column of a table, the columns named once
+/// (`texts` are the columns of interned text ids).
 macro_rules! row_ops {
-    ($columns:ident { $($field:ident),+ }) => {
+    ($columns:ident { $($field:ident),+ ; texts: $($text:ident),+ }) => {
         impl $columns {
             /// Keeps the first `n` rows.
             pub(crate) fn truncate(&mut self, n: usize) {
                 $(self.$field.truncate(n);)+
+                $(self.$text.truncate(n);)+
             }
 
             /// Makes room for `additional` more rows in every column.
             pub(crate) fn reserve(&mut self, additional: usize) {
                 $(self.$field.reserve_exact(additional);)+
+                $(self.$text.reserve_exact(additional);)+
             }
 
             /// Copies row `from` over row `to`.
             pub(crate) fn copy_row(&mut self, from: usize, to: usize) {
                 $(self.$field[to] = self.$field[from];)+
+                $(self.$text[to] = self.$text[from];)+
+            }
+
+            /// Appends row `i` of `src`, whose text ids `remap` turns into ours.
+            pub(crate) fn append_from(&mut self, src: &$columns, i: usize, remap: &[u32]) {
+                $(self.$field.push(src.$field[i]);)+
+                $(self.$text.push(remap[src.$text[i] as usize]);)+
             }
         }
     };
 }
 
-row_ops!(RegistrationColumns { date, origin, host, population, count, source });
-row_ops!(DeportationColumns { date, period_start, origin, host, kind, count, crossing, source });
+row_ops!(RegistrationColumns { date, origin, host, population, count; texts: source });
+row_ops!(DeportationColumns {
+    date, period_start, origin, host, kind, count; texts: crossing, source
+});
 row_ops!(StatementColumns {
-    date,
-    actor,
-    actor_country,
-    speaker,
-    target_country,
-    subject_country,
-    stance,
-    summary,
-    source,
-    url
+    date, actor_country, target_country, subject_country, stance;
+    texts: actor, speaker, summary, source, url
 });
 
 #[derive(Clone, Debug, Default)]

@@ -639,41 +639,10 @@ fn merge_piece(
 
 /// Appends row `i` of `src` to `dst`, mapping `src`'s text ids through `remap`.
 fn append_row(dst: &mut Dataset, src: &Dataset, table: Table, i: usize, remap: &[u32]) {
-    let text = |id: u32| remap[id as usize];
     match table {
-        Table::Registrations => {
-            let (d, s) = (&mut dst.registrations, &src.registrations);
-            d.date.push(s.date[i]);
-            d.origin.push(s.origin[i]);
-            d.host.push(s.host[i]);
-            d.population.push(s.population[i]);
-            d.count.push(s.count[i]);
-            d.source.push(text(s.source[i]));
-        }
-        Table::Deportations => {
-            let (d, s) = (&mut dst.deportations, &src.deportations);
-            d.date.push(s.date[i]);
-            d.period_start.push(s.period_start[i]);
-            d.origin.push(s.origin[i]);
-            d.host.push(s.host[i]);
-            d.kind.push(s.kind[i]);
-            d.count.push(s.count[i]);
-            d.crossing.push(text(s.crossing[i]));
-            d.source.push(text(s.source[i]));
-        }
-        Table::Statements => {
-            let (d, s) = (&mut dst.statements, &src.statements);
-            d.date.push(s.date[i]);
-            d.actor.push(text(s.actor[i]));
-            d.actor_country.push(s.actor_country[i]);
-            d.speaker.push(text(s.speaker[i]));
-            d.target_country.push(s.target_country[i]);
-            d.subject_country.push(s.subject_country[i]);
-            d.stance.push(s.stance[i]);
-            d.summary.push(text(s.summary[i]));
-            d.source.push(text(s.source[i]));
-            d.url.push(text(s.url[i]));
-        }
+        Table::Registrations => dst.registrations.append_from(&src.registrations, i, remap),
+        Table::Deportations => dst.deportations.append_from(&src.deportations, i, remap),
+        Table::Statements => dst.statements.append_from(&src.statements, i, remap),
     }
 }
 
