@@ -290,3 +290,13 @@ fn a_record_over_the_limit_stops_the_file() {
         "{msg}"
     );
 }
+
+#[test]
+fn a_byte_order_mark_after_the_header_is_data() {
+    // Only a mark at the start of the file is dropped; mid-file it is part
+    // of the value (here it makes the date malformed).
+    assert_eq!(
+        one_dep("\u{FEFF}2023-11-01,,AFG,PAK,deported,5,,IOM"),
+        "deportations.csv:2: column \"date\": \"\u{FEFF}2023-11-01\" is not a date (expected YYYY-MM-DD)"
+    );
+}

@@ -459,6 +459,7 @@ pub(super) fn read<R: io::Read>(
     loop {
         let cut =
             if at_end { buf.len() } else { memchr::memrchr(b'\n', &buf).map_or(0, |i| i + 1) };
+        let half = memchr::memchr(b'\n', &buf[cut / 2..cut]).map_or(cut, |i| cut / 2 + i + 1);
         if cut == 0 && !buf.is_empty() || memchr::memchr(b'"', &buf[..cut]).is_some() {
             // A quote, or a line longer than a block: on sequentially.
             if let Some(pieces) = pending.take() {
@@ -469,8 +470,6 @@ pub(super) fn read<R: io::Read>(
             return read_sequential(loader, table, file, records, Some((shape, batch)));
         }
         let segment = &buf[..cut];
-        let half = memchr::memchr(b'\n', &segment[segment.len() / 2..])
-            .map_or(segment.len(), |i| segment.len() / 2 + i + 1);
         let (first, second) = segment.split_at(half);
         let second_base = line_base + count_lines(first);
         let limits = loader.limits;

@@ -10,7 +10,7 @@
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
-use std::io;
+use std::io::{self, Read};
 use std::rc::Rc;
 
 use csv::ByteRecord;
@@ -169,10 +169,21 @@ impl<R: io::Read> RecordReader<R> {
     }
 
     /// Reads a piece of a file that starts at a line start after
-    /// `line_base` lines: no byte-order mark or encoding check, lines
-    /// counted from `line_base + 1`.
-    pub(crate) fn continuing(file: &str, reader: R, limits: Limits, line_base: u64) -> Self {
-        RecordReader { first: false, line_base, ..RecordReader::new(file, reader, limits) }
+    /// `line_base` lines (at least the header's): no byte-order mark or
+    /// encoding check, lines counted from `line_base + 1`. The `csv` crate
+    /// drops a byte-order mark at the start of its input; mid-file it is
+    /// data, so the piece is read behind an empty line, which the crate
+    /// skips and the line count takes back.
+    pub(crate) fn continuing(
+        file: &str,
+        reader: R,
+        limits: Limits,
+        line_base: u64,
+    ) -> RecordReader<io::Chain<&'static [u8], R>> {
+        let mut records = RecordReader::new(file, (&b"\n"[..]).chain(reader), limits);
+        records.first = false;
+        records.line_base = line_base.saturating_sub(1);
+        records
     }
 
     /// Reads the next record and returns the line it starts on. The first
