@@ -119,6 +119,24 @@ pub(super) fn key_names(table: Table) -> &'static str {
     }
 }
 
+/// A count written in digits only (the contract's `count`), for the loader
+/// and the source adapters alike.
+pub(crate) fn parse_digits(b: &[u8]) -> Result<u64, Problem> {
+    let mut n: u64 = 0;
+    for &c in b {
+        if !c.is_ascii_digit() {
+            return Err(Problem::NotACount);
+        }
+        n = match n.checked_mul(10).and_then(|n| n.checked_add((c - b'0') as u64)) {
+            Some(n) => n,
+            // Too large, unless a non-digit follows: then not a count at all.
+            None if b.iter().all(u8::is_ascii_digit) => return Err(Problem::CountTooLarge),
+            None => return Err(Problem::NotACount),
+        };
+    }
+    Ok(n)
+}
+
 /// One data row being parsed: its record, and where it is.
 struct Row<'a> {
     rec: &'a ByteRecord,
@@ -174,25 +192,7 @@ impl Row<'_> {
         if b.is_empty() {
             return Err(self.reject(name, b, Problem::Empty));
         }
-        let mut n: u64 = 0;
-        for &c in b {
-            if !c.is_ascii_digit() {
-                return Err(self.reject(name, b, Problem::NotACount));
-            }
-            n = match n.checked_mul(10).and_then(|n| n.checked_add((c - b'0') as u64)) {
-                Some(n) => n,
-                None => {
-                    // Still a rejection as "not a count" if a non-digit follows.
-                    let problem = if b.iter().all(u8::is_ascii_digit) {
-                        Problem::CountTooLarge
-                    } else {
-                        Problem::NotACount
-                    };
-                    return Err(self.reject(name, b, problem));
-                }
-            };
-        }
-        Ok(n)
+        parse_digits(b).map_err(|problem| self.reject(name, b, problem))
     }
 
     fn utf8(&self, b: &[u8], name: &str) -> Parsed<()> {

@@ -11,7 +11,7 @@ mod lines;
 pub(crate) mod push;
 mod rejection;
 
-pub(crate) use canonical::unknown_columns;
+pub(crate) use canonical::{parse_digits, unknown_columns};
 pub(crate) use rejection::{bounded_list, cut};
 pub use rejection::{Problem, Rejection};
 

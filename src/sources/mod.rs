@@ -243,20 +243,7 @@ fn parse_count(b: &[u8]) -> Result<Option<u64>, Problem> {
     if b.is_empty() || b == b"-" || b == b"NA" {
         return Ok(None);
     }
-    let mut n: u64 = 0;
-    for &c in b {
-        if !c.is_ascii_digit() {
-            return Err(Problem::NotACount);
-        }
-        n = n.checked_mul(10).and_then(|n| n.checked_add((c - b'0') as u64)).ok_or_else(|| {
-            if b.iter().all(u8::is_ascii_digit) {
-                Problem::CountTooLarge
-            } else {
-                Problem::NotACount
-            }
-        })?;
-    }
-    Ok(Some(n))
+    crate::load::parse_digits(b).map(Some)
 }
 
 /// Country names and codes already looked up ([`Country::parse`] rules),
