@@ -1,6 +1,13 @@
-//! A small, fast, non-cryptographic hasher for integer keys and short texts
-//! (the Fx hash of rustc). Inputs come from files, not from an adversary who
-//! sees our table layout; the keys hashed here are fixed-size or interned.
+//! Hashers, chosen by what is hashed.
+//!
+//! * [`FxBuildHasher`]: the Fx hash of rustc, small and fast, for keys made
+//!   of integers that the crate assigns itself (country ids, interned text
+//!   ids, day numbers, packed group keys). A file cannot choose these freely.
+//! * [`TextBuildHasher`]: std's keyed SipHash with a random key per map, for
+//!   texts and bytes read from files. Distinct texts with one Fx hash are easy
+//!   to write (two 8-byte words, the second chosen from the first), and a
+//!   file full of them would make a table quadratic; with a secret random
+//!   key such collisions cannot be prepared in advance.
 
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -60,3 +67,6 @@ impl Hasher for FxHasher {
 }
 
 pub(crate) type FxBuildHasher = BuildHasherDefault<FxHasher>;
+
+/// The hasher for texts and bytes that come from files (see the module docs).
+pub(crate) type TextBuildHasher = std::collections::hash_map::RandomState;

@@ -215,6 +215,13 @@ pub(crate) struct Codes {
     pub(crate) raw_of: Vec<u32>,
 }
 
+/// The key of a registration series: every field keeps all its bits, so
+/// two series never share a key (a text id takes the full 32 bits above the
+/// 40 of the others).
+pub(crate) fn series_key(origin: u16, host: u16, population: u8, source: u32) -> u128 {
+    origin as u128 | (host as u128) << 16 | (population as u128) << 32 | (source as u128) << 40
+}
+
 fn opt_country(id: u16) -> Option<Country> {
     (id != NO_COUNTRY).then(|| Country::from_id(id))
 }
@@ -407,14 +414,12 @@ impl Dataset {
     pub(crate) fn series(&self) -> (&[u32], u32) {
         let (ids, n) = self.cache.series.get_or_init(|| {
             let c = &self.registrations;
-            let mut map: std::collections::HashMap<u64, u32, crate::hash::FxBuildHasher> =
+            let mut map: std::collections::HashMap<u128, u32, crate::hash::FxBuildHasher> =
                 Default::default();
             let ids = (0..c.date.len())
                 .map(|i| {
-                    let key = c.origin[i] as u64
-                        | (c.host[i] as u64) << 16
-                        | (c.population[i] as u64) << 32
-                        | (c.source[i] as u64) << 40;
+                    let key = series_key(c.origin[i], c.host[i], c.population[i], c.source[i]);
+                    // At most one series a row, and rows are numbered by u32.
                     let next = map.len() as u32;
                     *map.entry(key).or_insert(next)
                 })
@@ -459,6 +464,38 @@ mod tests {
     use super::*;
 
     fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn series_keys_keep_every_bit() {
+        // Text ids at and above 2^24 once lost their high bits in a 64-bit key.
+        let sources = [0u32, 1, (1 << 24) - 1, 1 << 24, (1 << 24) + 1, u32::MAX];
+        let mut keys = Vec::new();
+        for &s in &sources {
+            for (o, h, p) in [(0u16, 0u16, 0u8), (u16::MAX, u16::MAX, u8::MAX), (1, 2, 3)] {
+                keys.push(series_key(o, h, p, s));
+            }
+        }
+        let n = keys.len();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), n);
+    }
+
+    #[test]
+    fn registrations_of_sources_2_pow_24_apart_are_two_series() {
+        let mut ds = Dataset::default();
+        let c = &mut ds.registrations;
+        for source in [1u32, (1 << 24) | 1] {
+            c.date.push(0);
+            c.origin.push(1);
+            c.host.push(2);
+            c.population.push(0);
+            c.count.push(5);
+            c.source.push(source);
+        }
+        let (ids, n) = ds.series();
+        assert_eq!((ids, n), (&[0u32, 1][..], 2));
+    }
 
     #[test]
     fn dataset_is_send_and_sync() {

@@ -57,14 +57,48 @@ pub(crate) fn columns(table: Table) -> &'static [Spec] {
 }
 
 /// Per-table state that lives across files: duplicate indexes and line maps.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct State {
     pub(super) dedup: [DedupIndex; 3],
     pub(super) lines: [LineMap; 3],
+    /// The most rows a table holds: row numbers are `u32`, and the duplicate
+    /// index stores a row plus one, so `u32::MAX - 1` (lowered by tests).
+    pub(super) max_rows: usize,
+}
+
+/// The most rows of one table a dataset holds.
+pub(crate) const MAX_ROWS: usize = u32::MAX as usize - 1;
+
+impl Default for State {
+    fn default() -> Self {
+        State { dedup: Default::default(), lines: Default::default(), max_rows: MAX_ROWS }
+    }
+}
+
+/// The error for a row that would go past the table's capacity; the rows
+/// before it are kept, and the load stops (the row counts as rejected).
+#[cold]
+pub(super) fn too_many_rows(loader: &mut Loader, table: Table, file: &str, line: u64) -> Error {
+    loader.report.rejected[table as usize] += 1;
+    let problem = Problem::TooManyRows { limit: loader.state.max_rows as u64 };
+    Error::Rejected(Box::new(Rejection::new(file, line, problem)))
 }
 
 /// Day number of 1900-01-01: dates in keys are stored as days since then (17 bits).
 const DAY_1900: Day = -25_567;
+
+// Each key below gives every field the bits it needs: 17 bits a day of
+// 1900..=2100, 9 or 16 bits a country id, 2, 3 or 8 bits a vocabulary value,
+// 32 bits an interned text id. These assertions fail the build if a table or
+// a vocabulary outgrows its field.
+const _: () = {
+    let days = crate::record::days_from_civil(2100, 12, 31) - DAY_1900;
+    assert!(days >= 0 && days < 1 << 17);
+    assert!(Country::COUNT <= 1 << 9);
+    assert!(ReturnKind::LABELS.len() <= 1 << 2);
+    assert!(Stance::LABELS.len() <= 1 << 3);
+    assert!(PopulationType::LABELS.len() <= 1 << 8);
+};
 
 fn key_day(d: Day) -> u128 {
     (d - DAY_1900) as u128
@@ -270,7 +304,7 @@ impl Row<'_> {
         if s.is_empty() {
             return if required { Err(self.reject(name, b, Problem::Empty)) } else { Ok(0) };
         }
-        Ok(texts.intern(s))
+        texts.intern(s).map_err(|_| self.reject(name, b, Problem::TooManyTexts))
     }
 }
 
@@ -364,7 +398,7 @@ fn reject(
         }
     }
     loader.report.rejected[table as usize] += 1;
-    if !loader.lenient {
+    if !loader.lenient || rejection.problem.is_fatal() {
         return Err(Error::Rejected(rejection));
     }
     loader.report.rejections.push(*rejection);
@@ -603,9 +637,18 @@ fn merge_piece(
         let rows = loader.report.read[t] + (piece.lines.len() + piece.rejections.len()) as u64;
         reserve_for(loader, table, size, end, rows);
     }
-    let remap: Vec<u32> = (0..piece.ds.texts.len() as u32)
-        .map(|id| loader.dataset.texts.intern(piece.ds.texts.text(id)))
-        .collect();
+    let first_line = piece.lines.first().copied().unwrap_or(0);
+    let mut remap = Vec::with_capacity(piece.ds.texts.len());
+    for id in 0..piece.ds.texts.len() {
+        match loader.dataset.texts.intern(piece.ds.texts.text(id as u32)) {
+            Ok(ours) => remap.push(ours),
+            Err(_) => {
+                let mut rejection = Rejection::new(file, first_line, Problem::TooManyTexts);
+                rejection.value = Some(super::cut(piece.ds.texts.text(id as u32)).into_owned());
+                return Err(Error::Rejected(Box::new(rejection)));
+            }
+        }
+    }
     let mut rejections = piece.rejections.into_iter().peekable();
     for (i, &line) in piece.lines.iter().enumerate() {
         while let Some(r) = rejections.next_if(|r| r.line < line) {
@@ -613,6 +656,9 @@ fn merge_piece(
             reject(loader, table, file, batch, Box::new(r))?;
         }
         loader.report.read[t] += 1;
+        if loader.dataset.len(table) >= loader.state.max_rows {
+            return Err(too_many_rows(loader, table, file, line));
+        }
         append_row(&mut loader.dataset, &piece.ds, table, i, &remap);
         batch.lines.push(line);
         if batch.lines.len() == BATCH {
@@ -672,6 +718,9 @@ fn read_sequential<R: io::Read>(
             let rejection = Box::new(Rejection::new(file, line, Problem::UnclosedQuote));
             reject(loader, table, file, &mut batch, rejection)?;
             continue;
+        }
+        if loader.dataset.len(table) >= loader.state.max_rows {
+            return Err(too_many_rows(loader, table, file, line));
         }
         let row = Row { rec: records.record(), file, line };
         match parse_record(table, &shape, &mut loader.dataset, &row, field_limit) {

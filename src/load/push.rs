@@ -12,7 +12,7 @@ pub(crate) use super::lines::RecordReader;
 pub(crate) use super::Limits;
 
 pub(crate) use super::canonical::columns;
-use super::canonical::{key_names, key_of, truncate};
+use super::canonical::{key_names, key_of, too_many_rows, truncate};
 use super::{Loader, Rejection};
 use crate::dataset::NO_DAY;
 use crate::record::Day;
@@ -60,9 +60,18 @@ impl Loader {
     }
 
     /// The interned id of a text (trimmed by the caller; never empty for a
-    /// required column).
-    pub(crate) fn intern(&mut self, text: &str) -> u32 {
-        self.dataset.texts.intern(text)
+    /// required column) that `file` needs.
+    ///
+    /// # Errors
+    ///
+    /// A [`Problem::TooManyTexts`](crate::Problem::TooManyTexts) rejection
+    /// when the dataset cannot number another text.
+    pub(crate) fn intern(&mut self, text: &str, file: &str) -> Result<u32, Error> {
+        self.dataset.texts.intern(text).map_err(|_| {
+            let mut rejection = Rejection::new(file, 1, crate::Problem::TooManyTexts);
+            rejection.value = Some(super::cut(text).into_owned());
+            Error::Rejected(Box::new(rejection))
+        })
     }
 
     /// Makes room for `additional` more records of `table` (columns and
@@ -88,6 +97,9 @@ impl Loader {
     ) -> Result<bool, Error> {
         debug_assert!(in_range(r.date), "adapter dates are checked to be in 1900..=2100");
         self.report.read[Table::Registrations as usize] += 1;
+        if self.dataset.len(Table::Registrations) >= self.state.max_rows {
+            return Err(too_many_rows(self, Table::Registrations, at.file, at.line));
+        }
         let c = &mut self.dataset.registrations;
         c.date.push(r.date);
         c.origin.push(r.origin.id());
@@ -109,6 +121,9 @@ impl Loader {
             d.period_start == NO_DAY || (in_range(d.period_start) && d.period_start <= d.date)
         );
         self.report.read[Table::Deportations as usize] += 1;
+        if self.dataset.len(Table::Deportations) >= self.state.max_rows {
+            return Err(too_many_rows(self, Table::Deportations, at.file, at.line));
+        }
         let c = &mut self.dataset.deportations;
         c.date.push(d.date);
         c.period_start.push(d.period_start);
@@ -176,7 +191,7 @@ mod tests {
             host: Country::parse("PAK").unwrap(),
             population: PopulationType::Refugees,
             count,
-            source: loader.intern("UNHCR"),
+            source: loader.intern("UNHCR", "test").unwrap(),
         }
     }
 
@@ -215,6 +230,55 @@ mod tests {
                 "population.csv:10: is empty (a value is required)",
             ]
         );
+    }
+
+    #[test]
+    fn a_full_table_stops_the_load_in_both_modes() {
+        for lenient in [false, true] {
+            let mut loader = Loader::new().lenient(lenient);
+            loader.state.max_rows = 2;
+            let csv = "date,origin,host,population,count,source\n\
+                       2021-12-31,AFG,PAK,refugees,1,UNHCR\n\
+                       2022-12-31,AFG,PAK,refugees,2,UNHCR\n\
+                       2023-12-31,AFG,PAK,refugees,3,UNHCR\n";
+            let err = loader.read(Table::Registrations, "r.csv", csv.as_bytes()).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                "r.csv:4: the table holds 2 rows, the most it can number; the load stops here"
+            );
+            let mut r = reg(&mut loader, 9);
+            r.date += 1;
+            let err = loader.push_registration(&r, At { file: "p.csv", line: 7 }).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                "p.csv:7: the table holds 2 rows, the most it can number; the load stops here"
+            );
+            let (ds, report) = loader.finish();
+            assert_eq!(ds.len(Table::Registrations), 2);
+            assert_eq!(report.rows_read(Table::Registrations), 4);
+            assert_eq!(report.loaded(Table::Registrations), 2);
+        }
+    }
+
+    #[test]
+    fn a_full_interner_stops_the_load_in_both_modes() {
+        for lenient in [false, true] {
+            let mut loader = Loader::new().lenient(lenient);
+            loader.dataset.texts = crate::dataset::Interner::with_limit(2);
+            let csv = "date,origin,host,population,count,source\n\
+                       2021-12-31,AFG,PAK,refugees,1,UNHCR\n\
+                       2022-12-31,AFG,PAK,refugees,2,UNHCR\n\
+                       2023-12-31,AFG,PAK,refugees,3,Government of Pakistan\n";
+            let err = loader.read(Table::Registrations, "r.csv", csv.as_bytes()).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                "r.csv:4: column \"source\": \"Government of Pakistan\" cannot be stored: \
+                 the dataset holds as many distinct texts as it can number; the load stops here"
+            );
+            let (ds, report) = loader.finish();
+            assert_eq!(ds.len(Table::Registrations), 2);
+            assert_eq!(report.rows_read(Table::Registrations), 3);
+        }
     }
 
     #[test]

@@ -88,6 +88,23 @@ pub enum Problem {
     },
     /// A value that a source adapter cannot read (the message says what it expected).
     Invalid(String),
+    /// The dataset holds as many distinct texts as its ids can number: a
+    /// new text cannot be stored, and the load stops here (in both modes).
+    TooManyTexts,
+    /// The table holds as many rows as its row numbers can count: the load
+    /// stops here (in both modes).
+    TooManyRows {
+        /// The most rows a table holds.
+        limit: u64,
+    },
+}
+
+impl Problem {
+    /// True for the problems that stop a load in both modes: they are no
+    /// fault of the row, and every later row would meet them too.
+    pub(crate) fn is_fatal(&self) -> bool {
+        matches!(self, Problem::TooManyTexts | Problem::TooManyRows { .. })
+    }
 }
 
 /// One row that did not become a record: the file, the 1-based physical line
@@ -211,6 +228,12 @@ impl Rejection {
             }
             Problem::FieldTooLong { bytes, limit } => {
                 format!("{quoted} is {bytes} bytes long (expected at most {limit})")
+            }
+            Problem::TooManyTexts => format!(
+                "{quoted} cannot be stored: the dataset holds as many distinct texts as it can number; the load stops here"
+            ),
+            Problem::TooManyRows { limit } => {
+                format!("the table holds {limit} rows, the most it can number; the load stops here")
             }
             Problem::Invalid(what) => match &self.value {
                 Some(_) => format!("{quoted} {what}"),

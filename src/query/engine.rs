@@ -27,6 +27,16 @@ const BLOCK: usize = 2048;
 /// Below this many rows one thread does it all.
 const PARALLEL_MIN: usize = 1 << 16;
 
+/// Vocabulary values are looked up in arrays of this many slots, indexed
+/// by the value masked to the slots (no bounds check in the hot loops).
+const VOCAB_SLOTS: usize = 8;
+const _: () = {
+    assert!(VOCAB_SLOTS.is_power_of_two());
+    assert!(PopulationType::LABELS.len() <= VOCAB_SLOTS);
+    assert!(ReturnKind::LABELS.len() <= VOCAB_SLOTS);
+    assert!(Stance::LABELS.len() <= VOCAB_SLOTS);
+};
+
 /// How a dimension turns a row into a code.
 enum Part<'a> {
     /// `code = lut[date - base]`; `first` is the bucket of code 0.
@@ -34,7 +44,7 @@ enum Part<'a> {
     /// Countries present in the column, numbered by alpha-3 with the empty value first.
     Country { col: &'a [u16], codes: &'a Codes },
     /// A vocabulary: `code = rank[value]`.
-    Vocab { col: &'a [u8], rank: [u8; 8], labels: &'static [&'static str] },
+    Vocab { col: &'a [u8], rank: [u8; VOCAB_SLOTS], labels: &'static [&'static str] },
     /// Interned texts present in the column, numbered by their bytes.
     Text { col: &'a [u32], codes: &'a Codes },
 }
@@ -80,7 +90,7 @@ impl Part<'_> {
             }
             Part::Vocab { col, rank, .. } => {
                 for (k, &v) in keys.iter_mut().zip(&col[start..]) {
-                    *k = *k * card + rank[v as usize & 7] as u64;
+                    *k = *k * card + rank[v as usize & (VOCAB_SLOTS - 1)] as u64;
                 }
             }
             Part::Text { col, codes } => {
@@ -145,7 +155,7 @@ fn bucket_label(kind: Dimension, b: i64) -> String {
 /// Which rows a filter keeps.
 enum Filter<'a> {
     Country { col: &'a [u16], keep: Vec<bool> },
-    Vocab { col: &'a [u8], keep: [bool; 8] },
+    Vocab { col: &'a [u8], keep: [bool; VOCAB_SLOTS] },
     Text { col: &'a [u32], keep: Vec<bool> },
 }
 
@@ -154,7 +164,7 @@ impl Filter<'_> {
     fn keeps(&self, row: usize) -> bool {
         match self {
             Filter::Country { col, keep } => keep[country_code(col[row]) as usize],
-            Filter::Vocab { col, keep } => keep[col[row] as usize & 7],
+            Filter::Vocab { col, keep } => keep[col[row] as usize & (VOCAB_SLOTS - 1)],
             Filter::Text { col, keep } => keep[col[row] as usize],
         }
     }
@@ -213,8 +223,8 @@ fn text_codes<'a>(ds: &'a Dataset, col: &[u32], slot: usize) -> &'a Codes {
 }
 
 /// Ranks of a vocabulary's values by label.
-fn vocab_rank(labels: &[&str]) -> [u8; 8] {
-    let mut rank = [0u8; 8];
+fn vocab_rank(labels: &[&str]) -> [u8; VOCAB_SLOTS] {
+    let mut rank = [0u8; VOCAB_SLOTS];
     for (i, l) in labels.iter().enumerate() {
         rank[i] = labels.iter().filter(|o| o < &l).count() as u8;
     }
@@ -290,7 +300,7 @@ fn build_filter<'a>(
             Filter::Country { col, keep }
         }
         Column::Vocab(col, labels) => {
-            let mut keep = [false; 8];
+            let mut keep = [false; VOCAB_SLOTS];
             for v in values {
                 let want = v.trim();
                 let i =

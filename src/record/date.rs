@@ -22,7 +22,7 @@ pub(crate) enum DateError {
 
 /// Days from 1970-01-01 to the civil date (proleptic Gregorian), after
 /// Howard Hinnant's `days_from_civil`.
-pub(crate) fn days_from_civil(y: i32, m: u32, d: u32) -> Day {
+pub(crate) const fn days_from_civil(y: i32, m: u32, d: u32) -> Day {
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);
     let yoe = y - era * 400;

@@ -717,7 +717,7 @@ pub fn import_hxl<R: io::Read>(
         .map(|(c, _)| c.tag.as_ref().map_or_else(|| format!("\"{}\"", c.header), Tag::display))
         .collect();
 
-    let source = loader.intern(source_text);
+    let source = loader.intern(source_text, file)?;
     let main_table = if plan.measures.iter().any(|(t, _)| t.table() == Table::Registrations) {
         Table::Registrations
     } else {

@@ -38,7 +38,7 @@ use std::io;
 
 use csv::ByteRecord;
 
-use crate::hash::FxBuildHasher;
+use crate::hash::TextBuildHasher;
 use crate::load::push::RecordReader;
 use crate::load::Problem;
 use crate::{Country, Error, Loader};
@@ -250,7 +250,7 @@ fn parse_count(b: &[u8]) -> Result<Option<u64>, Problem> {
 /// so that a file's few hundred distinct spellings are normalized once.
 #[derive(Default)]
 struct CountryCache {
-    map: HashMap<Box<[u8]>, Option<Country>, FxBuildHasher>,
+    map: HashMap<Box<[u8]>, Option<Country>, TextBuildHasher>,
 }
 
 impl CountryCache {

@@ -400,8 +400,8 @@ pub fn import_unhcr<R: io::Read>(
     loader.reserve(Table::Deportations, flows);
     let has_stocks = layout.values.iter().any(|&(_, slot)| slot < STOCK_SLOTS);
     let main_table = if has_stocks { Table::Registrations } else { Table::Deportations };
-    let source = loader.intern(SOURCE);
-    let source_idps = loader.intern(SOURCE_RETURNED_IDPS);
+    let source = loader.intern(SOURCE, file)?;
+    let source_idps = loader.intern(SOURCE_RETURNED_IDPS, file)?;
     let selected = |y: i32| options.years.map_or(true, |(a, b)| (a..=b).contains(&y));
     let end_of = |y: i32| -> Day {
         if options.mid_year && y == last_year {
