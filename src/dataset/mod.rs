@@ -113,13 +113,24 @@ macro_rules! row_ops {
                 $(self.$field.push(src.$field[i]);)+
                 $(self.$text.push(remap[src.$text[i] as usize]);)+
             }
+
+            /// The first text column of row `i` whose id `remap` leaves
+            /// unmapped (`u32::MAX`), and that id.
+            pub(crate) fn unmapped(&self, i: usize, remap: &[u32]) -> Option<(&'static str, u32)> {
+                $(if remap[self.$text[i] as usize] == u32::MAX {
+                    return Some((stringify!($text), self.$text[i]));
+                })+
+                None
+            }
         }
     };
 }
 
-row_ops!(RegistrationColumns { date, origin, host, population, count; texts: source });
+row_ops!(RegistrationColumns {
+    date, origin, host, population, count; texts: source, reference
+});
 row_ops!(DeportationColumns {
-    date, period_start, origin, host, kind, count; texts: crossing, source
+    date, period_start, origin, host, kind, count; texts: crossing, source, reference
 });
 row_ops!(StatementColumns {
     date, actor_country, target_country, subject_country, stance;
@@ -134,6 +145,8 @@ pub(crate) struct RegistrationColumns {
     pub(crate) population: Vec<u8>,
     pub(crate) count: Vec<u64>,
     pub(crate) source: Vec<u32>,
+    /// Interned; 0 = empty. Part of no key.
+    pub(crate) reference: Vec<u32>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -148,6 +161,8 @@ pub(crate) struct DeportationColumns {
     /// Interned; 0 = empty.
     pub(crate) crossing: Vec<u32>,
     pub(crate) source: Vec<u32>,
+    /// Interned; 0 = empty. Part of no key.
+    pub(crate) reference: Vec<u32>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -325,6 +340,16 @@ impl Dataset {
         }
     }
 
+    /// The first text column of row `i` of a table whose id `remap` leaves
+    /// unmapped (`u32::MAX`), and that id.
+    pub(crate) fn unmapped(&self, table: Table, i: usize, remap: &[u32]) -> Option<(&'static str, u32)> {
+        match table {
+            Table::Registrations => self.registrations.unmapped(i, remap),
+            Table::Deportations => self.deportations.unmapped(i, remap),
+            Table::Statements => self.statements.unmapped(i, remap),
+        }
+    }
+
     /// Copies row `from` of a table over its row `to`.
     pub(crate) fn copy_row(&mut self, table: Table, from: usize, to: usize) {
         match table {
@@ -363,6 +388,7 @@ impl Dataset {
             population: PopulationType::from_index(c.population[i]),
             count: c.count[i],
             source: self.texts.text(c.source[i]).to_string(),
+            reference: self.opt_text(c.reference[i]),
         })
     }
 
@@ -383,6 +409,7 @@ impl Dataset {
             count: c.count[i],
             crossing: self.opt_text(c.crossing[i]),
             source: self.texts.text(c.source[i]).to_string(),
+            reference: self.opt_text(c.reference[i]),
         })
     }
 
@@ -492,6 +519,7 @@ mod tests {
             c.population.push(0);
             c.count.push(5);
             c.source.push(source);
+            c.reference.push(0);
         }
         let (ids, n) = ds.series();
         assert_eq!((ids, n), (&[0u32, 1][..], 2));

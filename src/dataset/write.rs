@@ -92,8 +92,8 @@ impl Dataset {
     /// ds.write_csv(Table::Deportations, &mut out)?;
     /// assert_eq!(
     ///     String::from_utf8(out).unwrap(),
-    ///     "date,period_start,origin,host,kind,count,crossing,source\n\
-    ///      2023-11-01,,AFG,PAK,spontaneous,17000,,IOM DTM\n"
+    ///     "date,period_start,origin,host,kind,count,crossing,source,reference\n\
+    ///      2023-11-01,,AFG,PAK,spontaneous,17000,,IOM DTM,\n"
     /// );
     /// # Ok::<(), refugee_data::Error>(())
     /// ```
@@ -124,6 +124,7 @@ impl Dataset {
                         PopulationType::from_index(c.population[i]).as_str().as_bytes(),
                         count_text(c.count[i], &mut count),
                         text(c.source[i]),
+                        text(c.reference[i]),
                     ])
                     .map_err(io_error)?;
                 }
@@ -145,6 +146,7 @@ impl Dataset {
                         count_text(c.count[i], &mut count),
                         text(c.crossing[i]),
                         text(c.source[i]),
+                        text(c.reference[i]),
                     ])
                     .map_err(io_error)?;
                 }

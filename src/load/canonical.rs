@@ -5,6 +5,7 @@ use std::io::{self, Read};
 use csv::ByteRecord;
 
 use super::dedup::{DedupIndex, LineMap};
+use super::overlap::check_row as check_overlap;
 use super::lines::RecordReader;
 use super::{Loader, Problem, Rejection};
 use crate::dataset::{Interner, NO_COUNTRY, NO_DAY};
@@ -21,6 +22,7 @@ const REGISTRATIONS: &[Spec] = &[
     ("population", true),
     ("count", true),
     ("source", true),
+    ("reference", false),
 ];
 
 const DEPORTATIONS: &[Spec] = &[
@@ -32,6 +34,7 @@ const DEPORTATIONS: &[Spec] = &[
     ("count", true),
     ("crossing", false),
     ("source", true),
+    ("reference", false),
 ];
 
 const STATEMENTS: &[Spec] = &[
@@ -61,6 +64,8 @@ pub(crate) fn columns(table: Table) -> &'static [Spec] {
 pub(crate) struct State {
     pub(super) dedup: [DedupIndex; 3],
     pub(super) lines: [LineMap; 3],
+    /// The loaded periods of each deportation series.
+    pub(super) overlap: super::overlap::OverlapIndex,
     /// The most rows a table holds: row numbers are `u32`, and the duplicate
     /// index stores a row plus one, so `u32::MAX - 1` (lowered by tests).
     pub(super) max_rows: usize,
@@ -71,7 +76,12 @@ pub(crate) const MAX_ROWS: usize = u32::MAX as usize - 1;
 
 impl Default for State {
     fn default() -> Self {
-        State { dedup: Default::default(), lines: Default::default(), max_rows: MAX_ROWS }
+        State {
+            dedup: Default::default(),
+            lines: Default::default(),
+            overlap: Default::default(),
+            max_rows: MAX_ROWS,
+        }
     }
 }
 
@@ -637,18 +647,11 @@ fn merge_piece(
         let rows = loader.report.read[t] + (piece.lines.len() + piece.rejections.len()) as u64;
         reserve_for(loader, table, size, end, rows);
     }
-    let first_line = piece.lines.first().copied().unwrap_or(0);
-    let mut remap = Vec::with_capacity(piece.ds.texts.len());
-    for id in 0..piece.ds.texts.len() {
-        match loader.dataset.texts.intern(piece.ds.texts.text(id as u32)) {
-            Ok(ours) => remap.push(ours),
-            Err(_) => {
-                let mut rejection = Rejection::new(file, first_line, Problem::TooManyTexts);
-                rejection.value = Some(super::cut(piece.ds.texts.text(id as u32)).into_owned());
-                return Err(Error::Rejected(Box::new(rejection)));
-            }
-        }
-    }
+    // A text the dataset cannot number maps to u32::MAX and stops the load
+    // at the first row that uses it.
+    let remap: Vec<u32> = (0..piece.ds.texts.len() as u32)
+        .map(|id| loader.dataset.texts.intern(piece.ds.texts.text(id)).unwrap_or(u32::MAX))
+        .collect();
     let mut rejections = piece.rejections.into_iter().peekable();
     for (i, &line) in piece.lines.iter().enumerate() {
         while let Some(r) = rejections.next_if(|r| r.line < line) {
@@ -658,6 +661,11 @@ fn merge_piece(
         loader.report.read[t] += 1;
         if loader.dataset.len(table) >= loader.state.max_rows {
             return Err(too_many_rows(loader, table, file, line));
+        }
+        if let Some((column, id)) = piece.ds.unmapped(table, i, &remap) {
+            let text = piece.ds.texts.text(id).as_bytes();
+            let rejection = Rejection::new(file, line, Problem::TooManyTexts).at(column, text);
+            reject(loader, table, file, batch, Box::new(rejection))?;
         }
         append_row(&mut loader.dataset, &piece.ds, table, i, &remap);
         batch.lines.push(line);
@@ -815,13 +823,24 @@ fn flush(
         if write != row {
             ds.copy_row(table, row, write);
         }
-        match state.dedup[t].check_insert(key, write as u32, |r| key_of(ds, r)) {
+        let problem = match state.dedup[t].check_insert(key, write as u32, |r| key_of(ds, r)) {
+            None if table != Table::Deportations => None,
+            None => {
+                let (index, lines) = (&mut state.overlap, &state.lines[t]);
+                let checked = check_overlap(ds, index, lines, write, file, loader.lenient);
+                if checked.is_err() {
+                    state.dedup[t].undo_last();
+                }
+                checked.err()
+            }
+            Some(first) => Some(state.lines[t].duplicate(first, file, key_names(table))),
+        };
+        match problem {
             None => {
                 state.lines[t].push(write as u32, line, file);
                 write += 1;
             }
-            Some(first) => {
-                let problem = state.lines[t].duplicate(first, file, key_names(table));
+            Some(problem) => {
                 let rejection = Box::new(Rejection::new(file, line, problem));
                 loader.report.rejected[t] += 1;
                 if !loader.lenient {
@@ -856,6 +875,7 @@ fn parse_registration(row: &Row<'_>, m: &[Option<usize>], ds: &mut Dataset) -> P
     )?;
     let count = row.count(m[4], "count")?;
     let source = row.text(m[5], "source", true, &mut ds.texts)?;
+    let reference = row.text(m[6], "reference", false, &mut ds.texts)?;
     let c = &mut ds.registrations;
     c.date.push(date);
     c.origin.push(origin);
@@ -863,6 +883,7 @@ fn parse_registration(row: &Row<'_>, m: &[Option<usize>], ds: &mut Dataset) -> P
     c.population.push(population as u8);
     c.count.push(count);
     c.source.push(source);
+    c.reference.push(reference);
     Ok(())
 }
 
@@ -884,6 +905,7 @@ fn parse_deportation(row: &Row<'_>, m: &[Option<usize>], ds: &mut Dataset) -> Pa
     let count = row.count(m[5], "count")?;
     let crossing = row.text(m[6], "crossing", false, &mut ds.texts)?;
     let source = row.text(m[7], "source", true, &mut ds.texts)?;
+    let reference = row.text(m[8], "reference", false, &mut ds.texts)?;
     let c = &mut ds.deportations;
     c.date.push(date);
     c.period_start.push(period_start);
@@ -893,6 +915,7 @@ fn parse_deportation(row: &Row<'_>, m: &[Option<usize>], ds: &mut Dataset) -> Pa
     c.count.push(count);
     c.crossing.push(crossing);
     c.source.push(source);
+    c.reference.push(reference);
     Ok(())
 }
 

@@ -18,6 +18,8 @@ const EMPTY: u64 = 0;
 pub(crate) struct DedupIndex {
     slots: Vec<u64>,
     len: usize,
+    /// The slot of the last insert, for [`undo_last`](Self::undo_last).
+    last: usize,
 }
 
 #[inline]
@@ -54,6 +56,7 @@ impl DedupIndex {
             if slot == EMPTY {
                 self.slots[i] = (tag << 32) | (row as u64 + 1);
                 self.len += 1;
+                self.last = i;
                 return None;
             }
             if slot >> 32 == tag {
@@ -67,6 +70,15 @@ impl DedupIndex {
                 i = 0;
             }
         }
+    }
+
+    /// Takes back the insert just made by [`check_insert`](Self::check_insert)
+    /// (a row rejected for another reason). The slot was the first empty
+    /// one on its probe path, and nothing was inserted since, so emptying it
+    /// again breaks no other key's path.
+    pub(crate) fn undo_last(&mut self) {
+        self.slots[self.last] = EMPTY;
+        self.len -= 1;
     }
 
     /// Grows the table now so that `additional` inserts need no growing;

@@ -8,6 +8,7 @@
 mod canonical;
 mod dedup;
 mod lines;
+mod overlap;
 pub(crate) mod push;
 mod rejection;
 
@@ -237,6 +238,13 @@ impl Loader {
 
     /// The dataset and the report of what was read.
     pub fn finish(mut self) -> (Dataset, LoadReport) {
+        let t = Table::Deportations as usize;
+        overlap::name_deferred(
+            &self.dataset,
+            &mut self.state.overlap,
+            &self.state.lines[t],
+            &mut self.report.rejections,
+        );
         self.dataset.clear_cache();
         (self.dataset, self.report)
     }

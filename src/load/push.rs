@@ -13,6 +13,7 @@ pub(crate) use super::Limits;
 
 pub(crate) use super::canonical::columns;
 use super::canonical::{key_names, key_of, too_many_rows, truncate};
+use super::overlap::check_row as check_overlap;
 use super::{Loader, Rejection};
 use crate::dataset::NO_DAY;
 use crate::record::Day;
@@ -107,6 +108,8 @@ impl Loader {
         c.population.push(r.population as u8);
         c.count.push(r.count);
         c.source.push(r.source);
+        // Adapters give no reference: the imported file is the reference.
+        c.reference.push(0);
         self.check_duplicate(Table::Registrations, at)
     }
 
@@ -133,6 +136,7 @@ impl Loader {
         c.count.push(d.count);
         c.crossing.push(d.crossing);
         c.source.push(d.source);
+        c.reference.push(0);
         self.check_duplicate(Table::Deportations, at)
     }
 
@@ -160,14 +164,26 @@ impl Loader {
         let ds = &mut self.dataset;
         let n = ds.len(table) as u32 - 1;
         let key_of = key_of(table);
-        match self.state.dedup[t].check_insert(key_of(ds, n), n, |r| key_of(ds, r)) {
+        let state = &mut self.state;
+        let problem = match state.dedup[t].check_insert(key_of(ds, n), n, |r| key_of(ds, r)) {
+            None if table != Table::Deportations => None,
             None => {
-                self.state.lines[t].push(n, at.line, at.file);
+                let (index, lines) = (&mut state.overlap, &state.lines[t]);
+                let checked = check_overlap(ds, index, lines, n as usize, at.file, self.lenient);
+                if checked.is_err() {
+                    state.dedup[t].undo_last();
+                }
+                checked.err()
+            }
+            Some(first) => Some(state.lines[t].duplicate(first, at.file, key_names(table))),
+        };
+        match problem {
+            None => {
+                state.lines[t].push(n, at.line, at.file);
                 Ok(true)
             }
-            Some(first) => {
+            Some(problem) => {
                 truncate(ds, table, n as usize);
-                let problem = self.state.lines[t].duplicate(first, at.file, key_names(table));
                 self.rejected(table, Rejection::new(at.file, at.line, problem))?;
                 Ok(false)
             }

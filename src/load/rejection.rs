@@ -72,6 +72,22 @@ pub enum Problem {
         /// The key columns, for the message (`date, origin, host, population and source`).
         key: &'static str,
     },
+    /// A deportation whose period shares a day with the period of an
+    /// earlier loaded row of the same series (origin, host, kind, crossing,
+    /// source): the same people would be counted twice.
+    Overlap {
+        /// This row's period, `first..last` day.
+        period: String,
+        /// The file of the earlier row, when it is another file.
+        first_file: Option<String>,
+        /// The physical line on which the earlier row starts (the first
+        /// overlapping one in file order).
+        first_line: u64,
+        /// The earlier row's period.
+        first_period: String,
+        /// The series, as `AFG, PAK, returned, "", "IOM DTM"`.
+        series: String,
+    },
     /// A row with more or fewer fields than the header.
     Ragged {
         /// Fields in the row.
@@ -222,6 +238,16 @@ impl Rejection {
             }
             Problem::Duplicate { first_file: Some(f), first_line, key } => {
                 format!("duplicate of {f}:{first_line} (same {key})")
+            }
+            Problem::Overlap { period, first_file, first_line, first_period, series } => {
+                let earlier = match first_file {
+                    Some(f) => format!("{f}:{first_line}"),
+                    None => format!("line {first_line}"),
+                };
+                format!(
+                    "period {period} overlaps {earlier} ({first_period}) of the same series \
+                     ({series}): the same people would be counted twice"
+                )
             }
             Problem::Ragged { found, expected } => {
                 format!("row has {found} fields, expected {expected} (as in the header)")

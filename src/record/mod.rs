@@ -47,8 +47,14 @@ pub struct Registration {
     pub population: PopulationType,
     /// Persons.
     pub count: u64,
-    /// Who published the figure; figures of different sources are different series.
+    /// The organisation that counted; figures of different sources are
+    /// different series.
     pub source: String,
+    /// The publication or link the figure was taken from, where given. Part
+    /// of no key and never grouped: two outlets reporting one organisation's
+    /// figure do not make two series.
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub reference: Option<String>,
 }
 
 /// How many people of one origin left a host country over a day or a
@@ -80,8 +86,13 @@ pub struct DeportationEvent {
     pub count: u64,
     /// Border crossing point, where the source gives one.
     pub crossing: Option<String>,
-    /// Publisher of the figure.
+    /// The organisation that counted (`IOM DTM`, `UNHCR`), not the outlet
+    /// that reported it.
     pub source: String,
+    /// The publication or link the figure was taken from, where given. Part
+    /// of no key and never grouped.
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub reference: Option<String>,
 }
 
 impl DeportationEvent {
@@ -130,4 +141,11 @@ pub struct PolicyStatement {
     pub source: String,
     /// A link to the source.
     pub url: Option<String>,
+}
+
+/// An optional text: absent, empty or blank is `None`, else the trimmed text
+/// (as the loader reads an optional text column).
+fn empty_as_none<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let s: Option<String> = Option::deserialize(d)?;
+    Ok(s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()))
 }
