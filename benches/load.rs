@@ -2,7 +2,10 @@
 //! of generated canonical CSV held in memory, so that disk speed is not
 //! measured.
 //!
-//! * 1,000,000 deportation events (~61 MB),
+//! * 1,000,000 deportation events of single days (~61 MB), the shape of
+//!   daily border counts: the overlap check of flow periods stays idle;
+//! * 1,000,000 deportation events of which a third are weekly periods
+//!   (~66 MB): every row goes through the overlap check;
 //! * ~850,000 UNHCR-like registrations (~34 MB),
 //!
 //! each reported twice: as bytes/s (group `load_bytes`) and as rows/s
@@ -28,10 +31,12 @@ fn load(table: Table, bytes: &[u8]) -> Dataset {
 }
 
 fn bench(c: &mut Criterion) {
+    let single_days = gen::deportations_single_day_csv(DEPORTATIONS, gen::SEED);
     let deportations = gen::deportations_csv(DEPORTATIONS, gen::SEED);
     let mut registrations = Vec::new();
     let reg_rows = gen::registrations(REGISTRATIONS, gen::SEED, &mut registrations).unwrap();
     // Check once, outside the timings, that everything loads.
+    assert_eq!(load(Table::Deportations, &single_days).len(Table::Deportations), DEPORTATIONS);
     assert_eq!(load(Table::Deportations, &deportations).len(Table::Deportations), DEPORTATIONS);
     assert_eq!(load(Table::Registrations, &registrations).len(Table::Registrations), reg_rows);
     eprintln!(
@@ -41,7 +46,13 @@ fn bench(c: &mut Criterion) {
     );
 
     let inputs = [
-        (format!("deportations_{DEPORTATIONS}"), Table::Deportations, &deportations, DEPORTATIONS),
+        (format!("deportations_{DEPORTATIONS}"), Table::Deportations, &single_days, DEPORTATIONS),
+        (
+            format!("deportations_weekly_{DEPORTATIONS}"),
+            Table::Deportations,
+            &deportations,
+            DEPORTATIONS,
+        ),
         (format!("registrations_{reg_rows}"), Table::Registrations, &registrations, reg_rows),
     ];
     for (group_name, bytes_not_rows) in [("load_bytes", true), ("load_rows", false)] {

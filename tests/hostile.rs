@@ -1137,10 +1137,10 @@ corpus! {
     }
 
     fn duplicate_deportation_with_empty_period_start() {
-        dep("2023-11-01,,AFG,PAK,deported,5,Torkham,IOM\n2023-11-01,2023-11-01,AFG,PAK,deported,9,Torkham,IOM\n2023-11-01,2023-10-01,AFG,PAK,deported,9,Torkham,IOM\n")
+        dep("2023-11-01,,AFG,PAK,deported,5,Torkham,IOM\n2023-11-01,2023-11-01,AFG,PAK,deported,9,Torkham,IOM\n2023-10-31,2023-10-01,AFG,PAK,deported,9,Torkham,IOM\n")
             .records([
                 r#"2023-11-01 - AFG PAK deported 5 Some("Torkham") "IOM""#,
-                r#"2023-11-01 2023-10-01 AFG PAK deported 9 Some("Torkham") "IOM""#,
+                r#"2023-10-31 2023-10-01 AFG PAK deported 9 Some("Torkham") "IOM""#,
             ])
             .reject(3, "duplicate of line 2 (same date, period_start, origin, host, kind, crossing and source)")
     }

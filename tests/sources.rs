@@ -199,25 +199,25 @@ fn refugee_data_finder_download_with_metadata_lines_and_human_headers() {
     assert_eq!(report.rows_read(), 9);
     assert_eq!(
         csv_of(&ds, Table::Registrations),
-        "date,origin,host,population,count,source\n\
-         2014-12-31,AFG,AFG,refugees,0,UNHCR\n\
-         2014-12-31,AFG,AFG,idps,805409,UNHCR\n\
-         2014-12-31,IRN,AFG,refugees,36,UNHCR\n\
-         2014-12-31,IRN,AFG,idps,0,UNHCR\n\
-         2014-12-31,PAK,AFG,refugees,300385,UNHCR\n\
-         2014-12-31,PAK,AFG,idps,0,UNHCR\n\
-         2014-12-31,SRB,ALB,refugees,64,UNHCR\n\
-         2014-12-31,SRB,ALB,idps,0,UNHCR\n\
-         2014-12-31,XXX,ARG,refugees,550,UNHCR\n\
-         2014-12-31,XXX,ARG,idps,0,UNHCR\n\
-         2014-12-31,XXX,AUS,refugees,24,UNHCR\n\
-         2014-12-31,XXX,AUS,idps,0,UNHCR\n\
-         2019-12-31,XXX,DEU,refugees,34397,UNHCR\n\
-         2019-12-31,XXX,DEU,idps,0,UNHCR\n\
-         2019-12-31,AFG,PAK,refugees,1419084,UNHCR\n\
-         2019-12-31,AFG,PAK,idps,0,UNHCR\n\
-         2019-12-31,COL,CUW,refugees,28,UNHCR\n\
-         2019-12-31,COL,CUW,idps,0,UNHCR\n"
+        "date,origin,host,population,count,source,reference\n\
+         2014-12-31,AFG,AFG,refugees,0,UNHCR,\n\
+         2014-12-31,AFG,AFG,idps,805409,UNHCR,\n\
+         2014-12-31,IRN,AFG,refugees,36,UNHCR,\n\
+         2014-12-31,IRN,AFG,idps,0,UNHCR,\n\
+         2014-12-31,PAK,AFG,refugees,300385,UNHCR,\n\
+         2014-12-31,PAK,AFG,idps,0,UNHCR,\n\
+         2014-12-31,SRB,ALB,refugees,64,UNHCR,\n\
+         2014-12-31,SRB,ALB,idps,0,UNHCR,\n\
+         2014-12-31,XXX,ARG,refugees,550,UNHCR,\n\
+         2014-12-31,XXX,ARG,idps,0,UNHCR,\n\
+         2014-12-31,XXX,AUS,refugees,24,UNHCR,\n\
+         2014-12-31,XXX,AUS,idps,0,UNHCR,\n\
+         2019-12-31,XXX,DEU,refugees,34397,UNHCR,\n\
+         2019-12-31,XXX,DEU,idps,0,UNHCR,\n\
+         2019-12-31,AFG,PAK,refugees,1419084,UNHCR,\n\
+         2019-12-31,AFG,PAK,idps,0,UNHCR,\n\
+         2019-12-31,COL,CUW,refugees,28,UNHCR,\n\
+         2019-12-31,COL,CUW,idps,0,UNHCR,\n"
     );
     // A bad value is placed on its physical line (the header is line 15).
     let text = read("refugee_data_finder_excerpt.csv").replace("300385", "\"300,385\"");
@@ -246,12 +246,12 @@ fn the_hdx_copy_has_an_hxl_row_under_the_header() {
     assert_eq!(report.rows_read(), 2);
     assert_eq!(
         csv_of(&ds, Table::Registrations),
-        "date,origin,host,population,count,source\n\
-         2023-12-31,AFG,DEU,refugees,255077,UNHCR\n\
-         2023-12-31,AFG,DEU,asylum_seekers,44781,UNHCR\n\
-         2023-12-31,AFG,DEU,stateless,0,UNHCR\n\
-         2023-12-31,AFG,AUT,refugees,41456,UNHCR\n\
-         2023-12-31,AFG,AUT,asylum_seekers,4723,UNHCR\n"
+        "date,origin,host,population,count,source,reference\n\
+         2023-12-31,AFG,DEU,refugees,255077,UNHCR,\n\
+         2023-12-31,AFG,DEU,asylum_seekers,44781,UNHCR,\n\
+         2023-12-31,AFG,DEU,stateless,0,UNHCR,\n\
+         2023-12-31,AFG,AUT,refugees,41456,UNHCR,\n\
+         2023-12-31,AFG,AUT,asylum_seekers,4723,UNHCR,\n"
     );
     // A code that is no ISO code is caught by the name beside it: AUS is
     // Australia in ISO (and Austria in UNHCR's own codes).
@@ -422,10 +422,10 @@ fn iom_dtm_national_totals_from_the_hxl_file() {
     assert_eq!(report.rows_merged(), 3); // 3 rows added into the first of their date
     assert_eq!(
         csv_of(&ds, Table::Registrations),
-        "date,origin,host,population,count,source\n\
-         2017-03-30,AFG,AFG,idps,246362,IOM DTM\n\
-         2017-06-30,AFG,AFG,idps,945182,IOM DTM\n\
-         2017-09-30,TCD,TCD,idps,147032,IOM DTM\n"
+        "date,origin,host,population,count,source,reference\n\
+         2017-03-30,AFG,AFG,idps,246362,IOM DTM,\n\
+         2017-06-30,AFG,AFG,idps,945182,IOM DTM,\n\
+         2017-09-30,TCD,TCD,idps,147032,IOM DTM,\n"
     );
     assert!(report.skipped_columns().contains(&"#affected+idps+m".to_string()));
     assert!(!report.skipped_columns().contains(&"#affected+idps".to_string()));

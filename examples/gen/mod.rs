@@ -4,8 +4,10 @@
 //!
 //! * [`deportations`]: flow events spread over 2015-01-01..=2024-12-31, 40
 //!   origins, 60 hosts, four return kinds, counts 1..=100000 skewed small,
-//!   60 % without a crossing, 70 % without a `period_start`; every key
-//!   (date, period_start, origin, host, kind, crossing, source) is unique.
+//!   60 % without a crossing; a third of the sources report weekly periods,
+//!   the others single days; every key (date, period_start, origin, host,
+//!   kind, crossing, source) is unique and no two periods of one series
+//!   overlap. [`deportations_single_day`]: the same with single days only.
 //! * [`registrations`]: UNHCR-like year-end stocks in long form (zeros kept,
 //!   closing zeros for series that vanish), 1951..=2025 dated `YYYY-12-31`,
 //!   origin x host pairs drawn from about 200 countries and growing over
@@ -283,14 +285,32 @@ const FLUSH_AT: usize = 1 << 20;
 
 /// Writes `rows` synthetic deportation events (plus the header) to `w`.
 ///
-/// Dates are uniform over 2015-01-01..=2024-12-31; `period_start` is empty
-/// for ~70 % of rows, else 1 to 30 days before `date` (never equal to it, so
-/// no written key repeats another through the "empty = date" rule); origins
-/// and hosts are skewed towards the start of [`ORIGINS`] and [`HOSTS`]; the
-/// crossing is empty for ~60 %. A drawn key already written is drawn again,
-/// so every key is unique (the loader rejects duplicates) and the output
-/// has exactly `rows` data rows. Rows come in random date order.
-pub fn deportations<W: Write>(rows: usize, seed: u64, mut w: W) -> io::Result<()> {
+/// Dates are uniform over 2015-01-01..=2024-12-31. A third of the sources
+/// ([`reports_weekly`]) report weekly: their rows cover the seven days
+/// ending on a Sunday (`period_start` the Monday before), so that the
+/// periods of one series never overlap; the other sources report single
+/// days, half of them with `period_start` left empty and half with it equal
+/// to `date` (never both for one key). Origins and hosts are skewed towards
+/// the start of [`ORIGINS`] and [`HOSTS`]; the crossing is empty for ~60 %.
+/// A drawn key already written is drawn again, so every key is unique (the
+/// loader rejects duplicates and overlapping periods) and the output has
+/// exactly `rows` data rows. Rows come in random date order.
+pub fn deportations<W: Write>(rows: usize, seed: u64, w: W) -> io::Result<()> {
+    deportations_with(rows, seed, true, w)
+}
+
+/// As [`deportations`], but every row is a single day (`period_start`
+/// empty): the shape of daily border counts.
+pub fn deportations_single_day<W: Write>(rows: usize, seed: u64, w: W) -> io::Result<()> {
+    deportations_with(rows, seed, false, w)
+}
+
+/// True for the sources that report weekly periods in [`deportations`].
+pub fn reports_weekly(source: usize) -> bool {
+    source % 3 == 1
+}
+
+fn deportations_with<W: Write>(rows: usize, seed: u64, periods: bool, mut w: W) -> io::Result<()> {
     let first = days_from_civil(2015, 1, 1);
     let last = days_from_civil(2024, 12, 31);
     let ndays = (last - first + 1) as u64;
@@ -308,16 +328,29 @@ pub fn deportations<W: Write>(rows: usize, seed: u64, mut w: W) -> io::Result<()
     buf.push(b'\n');
     let mut written = 0;
     while written < rows {
-        let day = rng.below(ndays); // 12 bits
-        let back = if rng.percent(70) { 0 } else { rng.range(1, 30) }; // 5 bits, 0 = empty
+        let mut day = rng.below(ndays); // 12 bits
+        let source = rng.skewed(SOURCES.len() as u64); // 4 bits
+        // 0 = empty; 1..=30 = that many days before `date`; 31 = equal to `date`.
+        let back = if periods && reports_weekly(source as usize) {
+            // The Sunday ending the week: day 3 (2015-01-04) was a Sunday.
+            day += (3 + 7 - day % 7) % 7;
+            if day >= ndays {
+                day -= 7;
+            }
+            6
+        } else if periods && rng.percent(50) {
+            31
+        } else {
+            0
+        }; // 5 bits
         let origin = rng.skewed(ORIGINS.len() as u64); // 6 bits
         let host = rng.skewed(HOSTS.len() as u64); // 6 bits
         let kind = kind_table[rng.below(100) as usize] as u64; // 2 bits
         let crossing = if rng.percent(60) { 0 } else { 1 + rng.below(CROSSINGS.len() as u64) }; // 5 bits
-        let source = rng.skewed(SOURCES.len() as u64); // 4 bits
         let count = skewed_count(&mut rng);
+        // An empty `period_start` and one equal to `date` are one typed key.
         let key = day
-            | back << 12
+            | (back % 31) << 12
             | origin << 17
             | host << 23
             | kind << 29
@@ -330,8 +363,10 @@ pub fn deportations<W: Write>(rows: usize, seed: u64, mut w: W) -> io::Result<()
         let d = (day + 30) as usize;
         buf.extend_from_slice(&dates[d]);
         buf.push(b',');
-        if back != 0 {
-            buf.extend_from_slice(&dates[d - back as usize]);
+        match back {
+            0 => {}
+            31 => buf.extend_from_slice(&dates[d]),
+            _ => buf.extend_from_slice(&dates[d - back as usize]),
         }
         buf.push(b',');
         buf.extend_from_slice(ORIGINS[origin as usize].as_bytes());
@@ -483,6 +518,13 @@ pub fn registrations<W: Write>(rows: usize, seed: u64, mut w: W) -> io::Result<u
 pub fn deportations_csv(rows: usize, seed: u64) -> Vec<u8> {
     let mut out = Vec::with_capacity(rows * 72 + 64);
     deportations(rows, seed, &mut out).expect("writing to a Vec cannot fail");
+    out
+}
+
+/// A whole generated single-day file in memory ([`deportations_single_day`]).
+pub fn deportations_single_day_csv(rows: usize, seed: u64) -> Vec<u8> {
+    let mut out = Vec::with_capacity(rows * 72 + 64);
+    deportations_single_day(rows, seed, &mut out).expect("writing to a Vec cannot fail");
     out
 }
 
