@@ -2,7 +2,77 @@
 
 use std::io;
 
-use crate::Rejection;
+use std::fmt;
+
+use crate::{Country, Dimension, PopulationType, Rejection, ReturnKind};
+
+/// Two sources whose figures one output group of a query would add: the
+/// figures of one stock population, or of one flow, from two organisations
+/// that counted the same people. A query refuses to add them silently;
+/// group or filter by source to see each.
+///
+/// ```
+/// use refugee_data::{Dataset, Error, Loader, Query, Table};
+/// let csv = "date,origin,host,kind,count,source\n\
+///            2023-11-01,AFG,PAK,returned,17000,IOM DTM\n\
+///            2023-11-01,AFG,PAK,returned,24000,Government of Pakistan\n";
+/// let mut loader = Loader::new();
+/// loader.read(Table::Deportations, "deportations.csv", csv.as_bytes())?;
+/// let (ds, _) = loader.finish();
+/// let Err(Error::SourceAmbiguity(conflict)) = ds.query(&Query::deportations()) else {
+///     panic!("two sources must not be added");
+/// };
+/// assert_eq!(conflict.sources, ["Government of Pakistan", "IOM DTM"]);
+/// assert_eq!(conflict.origin.alpha3(), "AFG");
+/// # Ok::<(), Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SourceConflict {
+    /// The origin of the people counted.
+    pub origin: Country,
+    /// The host country.
+    pub host: Country,
+    /// The population, for stocks (registrations).
+    pub population: Option<PopulationType>,
+    /// The return kind, for flows (deportations).
+    pub kind: Option<ReturnKind>,
+    /// The output group: each dimension of the query with its label (empty
+    /// without dimensions).
+    pub group: Vec<(Dimension, String)>,
+    /// The two sources, in byte order.
+    pub sources: [String; 2],
+}
+
+impl fmt::Display for SourceConflict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let group = if self.group.is_empty() {
+            String::new()
+        } else {
+            let named: Vec<String> = self.group.iter().map(|(d, l)| format!("{d}={l}")).collect();
+            format!(" in group {}", named.join(", "))
+        };
+        let [a, b] = &self.sources;
+        match (self.population, self.kind) {
+            (Some(p), _) => write!(
+                f,
+                "two sources for one population would be added: {p} of origin {} in host {}{group} come from both \"{a}\" and \"{b}\"",
+                self.origin, self.host
+            )?,
+            (None, kind) => write!(
+                f,
+                "two sources for one flow would be added: deportations of kind {} of origin {} from host {}{group} come from both \"{a}\" and \"{b}\"",
+                kind.map_or("", |k| k.as_str()),
+                self.origin,
+                self.host
+            )?,
+        }
+        write!(
+            f,
+            "; add source as a dimension (--by ...,source) or filter one source (--source \"{a}\")"
+        )
+    }
+}
 
 /// Everything that can go wrong in this crate, with the position where there is one.
 ///
@@ -72,9 +142,11 @@ pub enum Error {
     /// A query was malformed or could not be answered (see the message).
     #[error("{0}")]
     Query(String),
-    /// A query would add two sources' figures for one population.
+    /// A query would add two sources' figures: for one stock population, or
+    /// for one flow (origin, host, kind), in one output group. The conflict
+    /// says which.
     #[error("{0}")]
-    SourceAmbiguity(String),
+    SourceAmbiguity(Box<SourceConflict>),
     /// A sum does not fit in `u64`.
     #[error("{0}")]
     Overflow(String),

@@ -77,7 +77,7 @@ mod sources;
 
 pub use crate::country::{Country, UnknownCountry};
 pub use crate::dataset::{Dataset, Table, UnknownTable};
-pub use crate::error::Error;
+pub use crate::error::{Error, SourceConflict};
 pub use crate::load::{LoadReport, Loader, Problem, Rejection};
 pub use crate::query::{Dimension, Query, QueryResult, ResultRow};
 pub use crate::record::{

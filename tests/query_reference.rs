@@ -279,7 +279,7 @@ enum Expected {
     Rows(Rows),
     /// A filter value is no valid country or vocabulary value.
     QueryError,
-    /// Some group would add two sources: each (population, origin, host, sources).
+    /// Some group would add two sources: each (population or kind, origin, host, sources).
     Ambiguity(Vec<(String, String, String, BTreeSet<String>)>),
 }
 
@@ -381,13 +381,30 @@ fn reference(ds: &Dataset, spec: &Spec) -> Expected {
             Expected::Rows(sums.into_iter().map(|(k, v)| (k, vec![v])).collect())
         }
         Table::Deportations | Table::Statements => {
+            let flows = spec.table == Table::Deportations;
             let mut groups: BTreeMap<Vec<String>, (u64, u64)> = BTreeMap::new();
+            // The flow source rule: sources per (group, kind, origin, host).
+            let mut sources: BTreeMap<(Vec<String>, String, String, String), BTreeSet<String>> =
+                BTreeMap::new();
             for r in &kept {
                 let g = groups.entry(key_of(r)).or_default();
                 g.0 += r.count;
                 g.1 += 1;
+                if flows && !spec.by.contains(&Dimension::Source) {
+                    let l = |d: Dimension| r.labels[&d].clone();
+                    let who =
+                        (key_of(r), l(Dimension::Kind), l(Dimension::Origin), l(Dimension::Host));
+                    sources.entry(who).or_default().insert(l(Dimension::Source));
+                }
             }
-            let flows = spec.table == Table::Deportations;
+            let ambiguous: Vec<_> = sources
+                .into_iter()
+                .filter(|(_, s)| s.len() > 1)
+                .map(|((_, k, o, h), s)| (k, o, h, s))
+                .collect();
+            if !ambiguous.is_empty() {
+                return Expected::Ambiguity(ambiguous);
+            }
             Expected::Rows(
                 groups
                     .into_iter()
@@ -449,8 +466,10 @@ fn check(ds: &Dataset, spec: &Spec) -> Result<(), TestCaseError> {
             prop_assert_eq!(printed, json);
         }
         (Expected::QueryError, Err(Error::Query(_))) => {}
-        (Expected::Ambiguity(groups), Err(Error::SourceAmbiguity(msg))) => {
-            // The message names the population and two of the sources of one ambiguous group.
+        (Expected::Ambiguity(groups), Err(Error::SourceAmbiguity(conflict))) => {
+            // The message names the population (or the flow's kind) and two
+            // of the sources of one ambiguous group.
+            let msg = conflict.to_string();
             let named = groups.iter().any(|(p, o, h, sources)| {
                 msg.contains(p.as_str())
                     && msg.contains(o.as_str())
@@ -503,7 +522,7 @@ proptest! {
     }
 
     /// Flows add up: without filters and bounds, any grouping of the
-    /// deportations sums to the total count and the number of records, and
+    /// deportations (with source among the dimensions) sums to the total count and the number of records, and
     /// any grouping of the statements to their number.
     #[test]
     fn flow_totals_are_invariant(files in gen_files(), seeds in proptest::collection::vec(query_seed(), 4)) {
@@ -511,13 +530,18 @@ proptest! {
         let total: u64 = ds.deportations().map(|d| d.count).sum();
         for seed in &seeds {
             for table in [Table::Deportations, Table::Statements] {
-                let spec = Spec {
+                let mut spec = Spec {
                     filters: Vec::new(),
                     from: None,
                     to: None,
                     as_of: None,
                     ..Spec::from_seed(&QuerySeed { table: table as u8, ..seed.clone() })
                 };
+                // Flows of two sources are added only by source (the flow
+                // source rule); grouped by source, every grouping adds up.
+                if table == Table::Deportations && !spec.by.contains(&Dimension::Source) {
+                    spec.by.push(Dimension::Source);
+                }
                 let result = ds.query(&spec.query()).map_err(|e| TestCaseError::fail(e.to_string()))?;
                 if table == Table::Deportations {
                     let persons: u64 = result.rows().map(|r| r.measure("persons").unwrap()).sum();

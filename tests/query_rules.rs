@@ -29,7 +29,7 @@ fn query_error(ds: &Dataset, q: Query) -> String {
 
 fn ambiguity(ds: &Dataset, q: Query) -> String {
     match fail(ds, q) {
-        Error::SourceAmbiguity(msg) => msg,
+        Error::SourceAmbiguity(conflict) => conflict.to_string(),
         other => panic!("expected Error::SourceAmbiguity, got {other:?}"),
     }
 }

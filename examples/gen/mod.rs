@@ -330,7 +330,7 @@ fn deportations_with<W: Write>(rows: usize, seed: u64, periods: bool, mut w: W) 
     while written < rows {
         let mut day = rng.below(ndays); // 12 bits
         let source = rng.skewed(SOURCES.len() as u64); // 4 bits
-        // 0 = empty; 1..=30 = that many days before `date`; 31 = equal to `date`.
+                                                       // 0 = empty; 1..=30 = that many days before `date`; 31 = equal to `date`.
         let back = if periods && reports_weekly(source as usize) {
             // The Sunday ending the week: day 3 (2015-01-04) was a Sunday.
             day += (3 + 7 - day % 7) % 7;

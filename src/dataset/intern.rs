@@ -73,7 +73,6 @@ impl Interner {
         Ok(id)
     }
 
-
     /// The id of `text` if it was ever interned.
     pub(crate) fn get(&self, text: &str) -> Option<u32> {
         self.ids.get(text).copied()

@@ -342,7 +342,12 @@ impl Dataset {
 
     /// The first text column of row `i` of a table whose id `remap` leaves
     /// unmapped (`u32::MAX`), and that id.
-    pub(crate) fn unmapped(&self, table: Table, i: usize, remap: &[u32]) -> Option<(&'static str, u32)> {
+    pub(crate) fn unmapped(
+        &self,
+        table: Table,
+        i: usize,
+        remap: &[u32],
+    ) -> Option<(&'static str, u32)> {
         match table {
             Table::Registrations => self.registrations.unmapped(i, remap),
             Table::Deportations => self.deportations.unmapped(i, remap),

@@ -5,8 +5,8 @@ use std::io::{self, Read};
 use csv::ByteRecord;
 
 use super::dedup::{DedupIndex, LineMap};
-use super::overlap::check_row as check_overlap;
 use super::lines::RecordReader;
+use super::overlap::check_row as check_overlap;
 use super::{Loader, Problem, Rejection};
 use crate::dataset::{Interner, NO_COUNTRY, NO_DAY};
 use crate::record::{parse_date, DateError, Day};

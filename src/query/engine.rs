@@ -18,7 +18,7 @@ use super::{Dimension, Query, QueryResult};
 use crate::dataset::{Codes, NO_COUNTRY};
 use crate::hash::FxBuildHasher;
 use crate::record::{civil_from_days, date_of_day, day_of, Day};
-use crate::{Country, Dataset, Error, PopulationType, ReturnKind, Stance, Table};
+use crate::{Country, Dataset, Error, PopulationType, ReturnKind, SourceConflict, Stance, Table};
 
 /// The largest key space aggregated in dense arrays.
 const DENSE_MAX: u64 = 1 << 20;
@@ -450,7 +450,10 @@ pub(super) fn run(ds: &Dataset, q: &Query) -> Result<QueryResult, Error> {
     }
     let groups: Vec<(u128, [u64; 2])> = match q.table {
         Table::Registrations => stocks(ds, q, &plan)?,
-        Table::Deportations => flows(&plan, Some(&ds.deportations.count))?,
+        Table::Deportations => {
+            flow_sources(ds, q, &plan)?;
+            flows(&plan, Some(&ds.deportations.count))?
+        }
         Table::Statements => flows(&plan, None)?,
     };
     for (key, values) in groups {
@@ -649,24 +652,60 @@ fn stocks(ds: &Dataset, q: &Query, plan: &Plan<'_>) -> Result<Vec<(u128, [u64; 2
 
 fn ambiguity(ds: &Dataset, q: &Query, plan: &Plan<'_>, key: u128, row: usize, other: u32) -> Error {
     let c = &ds.registrations;
-    let mut sources = [ds.texts.text(other), ds.texts.text(c.source[row])];
-    sources.sort_unstable();
+    Error::SourceAmbiguity(Box::new(SourceConflict {
+        origin: Country::from_id(c.origin[row]),
+        host: Country::from_id(c.host[row]),
+        population: Some(PopulationType::from_index(c.population[row])),
+        kind: None,
+        group: group_labels(ds, q, plan, key),
+        sources: sorted_pair(ds, other, c.source[row]),
+    }))
+}
+
+/// The dimensions of a query with the labels of one group.
+fn group_labels(ds: &Dataset, q: &Query, plan: &Plan<'_>, key: u128) -> Vec<(Dimension, String)> {
     let mut labels = Vec::new();
     plan.labels(key, ds, &mut labels);
-    let group = if labels.is_empty() {
-        String::new()
-    } else {
-        let named: Vec<String> =
-            q.by.iter().zip(&labels).map(|(d, l)| format!("{d}={l}")).collect();
-        format!(" in group {}", named.join(", "))
-    };
-    Error::SourceAmbiguity(format!(
-        "two sources for one population would be added: {} of origin {} in host {}{group} come from both \"{}\" and \"{}\"; add source as a dimension (--by ...,source) or filter one source (--source \"{}\")",
-        PopulationType::from_index(c.population[row]),
-        Country::from_id(c.origin[row]),
-        Country::from_id(c.host[row]),
-        sources[0],
-        sources[1],
-        sources[0],
-    ))
+    q.by.iter().copied().zip(labels).collect()
+}
+
+fn sorted_pair(ds: &Dataset, a: u32, b: u32) -> [String; 2] {
+    let mut sources = [ds.texts.text(a).to_string(), ds.texts.text(b).to_string()];
+    sources.sort_unstable();
+    sources
+}
+
+/// The flow source rule: no output group may add deportations of one
+/// (origin, host, kind) from two sources, counting every row that survives
+/// the bounds and filters (a count of 0 included). Crossings do not
+/// separate flows: one source's total may include another's crossing.
+fn flow_sources(ds: &Dataset, q: &Query, plan: &Plan<'_>) -> Result<(), Error> {
+    if q.by.contains(&Dimension::Source) {
+        return Ok(());
+    }
+    let c = &ds.deportations;
+    let n = c.date.len();
+    // Most queries see one source, or a filter leaves one: nothing to check.
+    let mut selected = (0..n).filter(|&row| plan.selected(row));
+    let Some(first) = selected.next() else { return Ok(()) };
+    if selected.all(|row| c.source[row] == c.source[first]) {
+        return Ok(());
+    }
+    let mut seen: HashMap<(u128, u16, u16, u8), u32, FxBuildHasher> = HashMap::default();
+    for row in (0..n).filter(|&row| plan.selected(row)) {
+        let key = plan.key(row);
+        let source =
+            *seen.entry((key, c.origin[row], c.host[row], c.kind[row])).or_insert(c.source[row]);
+        if source != c.source[row] {
+            return Err(Error::SourceAmbiguity(Box::new(SourceConflict {
+                origin: Country::from_id(c.origin[row]),
+                host: Country::from_id(c.host[row]),
+                population: None,
+                kind: Some(ReturnKind::from_index(c.kind[row])),
+                group: group_labels(ds, q, plan, key),
+                sources: sorted_pair(ds, source, c.source[row]),
+            })));
+        }
+    }
+    Ok(())
 }
