@@ -3,7 +3,10 @@
 //! written out. Cases marked "libhxl's test suite" come from its tests
 //! (`tests/test_model.py`, `tests/files/test_io`, public domain).
 
-use refugee_data::{import_hxl, Error, HxlMapping, HxlTarget, Loader, PopulationType, ReturnKind};
+use refugee_data::{
+    import_hxl, Error, HxlMapping, HxlTarget, ImportReport, Loader, PopulationType, ReturnKind,
+    Table,
+};
 
 /// The line of the hashtag row that `import_hxl` finds in `csv`, if any.
 fn hashtag_line(csv: &str) -> Option<u64> {
@@ -144,6 +147,63 @@ fn known_differences_from_libhxl() {
     assert_eq!(matches("#strana", "#страна"), Ok(false));
     assert_eq!(matches("#u", "#µ"), Ok(false));
     assert_eq!(hashtag_line("A,B\n#страна,#国家\nx,y\n"), None);
+}
+
+#[test]
+fn a_period_start_is_skipped_when_only_registrations_are_read() {
+    let csv = "Date,Start,Country,IDPs\n\
+               #date,#date+start,#country+code,#affected+idps\n\
+               2020-11-30,2020-12-05,AFG,6\n";
+    let mut loader = Loader::new();
+    let report =
+        import_hxl(&mut loader, "idps.csv", csv.as_bytes(), &HxlMapping::new("T")).unwrap();
+    assert_eq!((report.rows_read(), report.rows_rejected(), report.registrations()), (1, 0, 1));
+    assert_eq!(report.skipped_columns(), ["#date+start"]);
+    assert_eq!(
+        report.to_string(),
+        "idps.csv (HXL layout): 1 row read, 0 rejected; 1 registration, 0 deportation events; \
+         skipped columns: #date+start"
+    );
+    let (ds, load) = loader.finish();
+    assert_eq!(load.rejected(Table::Registrations), 0);
+    let r = ds.registrations().next().unwrap();
+    assert_eq!(
+        (r.date.to_string(), r.origin.alpha3(), r.host.alpha3(), r.population, r.count),
+        ("2020-11-30".into(), "AFG", "AFG", PopulationType::Idps, 6)
+    );
+    // A start the mapping names is not read for registrations either.
+    let mapping = HxlMapping::new("T").period_start("#date+start");
+    let report = import_hxl(&mut Loader::new(), "idps.csv", csv.as_bytes(), &mapping).unwrap();
+    assert_eq!(
+        (report.registrations(), report.skipped_columns()),
+        (1, &["#date+start".into()][..])
+    );
+}
+
+#[test]
+fn a_period_start_is_read_for_deportation_events() {
+    let csv = "Date,Start,Origin,Asylum,Returnees\n\
+               #date,#date+start,#country+code+origin,#country+code+asylum,#affected+returnees\n\
+               2020-11-30,2020-11-01,AFG,PAK,6\n\
+               2020-11-30,2020-12-05,AFG,IRN,7\n";
+    let mut loader = Loader::new().lenient(true);
+    let report: ImportReport =
+        import_hxl(&mut loader, "returns.csv", csv.as_bytes(), &HxlMapping::new("T")).unwrap();
+    assert_eq!((report.deportations(), report.rows_rejected()), (1, 1));
+    assert!(report.skipped_columns().is_empty());
+    let (ds, load) = loader.finish();
+    let d = ds.deportations().next().unwrap();
+    assert_eq!(
+        (d.period_start.map(|s| s.to_string()), d.date.to_string(), d.count),
+        (Some("2020-11-01".into()), "2020-11-30".into(), 6)
+    );
+    let messages: Vec<String> = load.rejections().iter().map(|r| r.to_string()).collect();
+    assert_eq!(
+        messages,
+        [
+            r#"returns.csv:4: column "Start": "2020-12-05" is after date "2020-11-30" (expected period_start <= date)"#
+        ]
+    );
 }
 
 #[test]

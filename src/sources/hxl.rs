@@ -100,7 +100,7 @@ pub enum HxlParts {
 /// | field | columns |
 /// |---|---|
 /// | date | the one `#date` column without `+year`, `+month` or `+start`; else the one `#date+year` column. A value is a day (`2017-03-30`, also with a time, `2017-03-30T00:00:00`), a month (`2017-03`) or a year (`2017`) |
-/// | period start | a `#date+start` column, if there is one |
+/// | period start | a `#date+start` column, if there is one and the mapping reads deportation events (with registrations only, it is a skipped column) |
 /// | origin | `#country+code+origin`, else `#country+name+origin` |
 /// | host | `#country+code+asylum` or `#country+code+host`, else the same with `+name` |
 /// | both | with no origin and no host column: `#country+code` (else `#country+name`) without `+origin`, `+asylum` or `+host`, read as origin **and** host, as for IDP figures |
@@ -179,7 +179,9 @@ impl HxlMapping {
         self
     }
 
-    /// The column of the first day a flow covers (for deportation events).
+    /// The column of the first day a flow covers (for deportation events;
+    /// a mapping that reads registrations only does not read it, and the
+    /// import report names the column as skipped).
     pub fn period_start(mut self, pattern: &str) -> Self {
         self.period_start = Some(pattern.to_string());
         self
@@ -570,10 +572,6 @@ impl Resolver<'_> {
                 )?,
             },
         };
-        let period_start = match &m.period_start {
-            Some(p) => Some(self.given("period start", p)?),
-            None => self.one("period start", "#date+start")?.filter(|&c| c != date),
-        };
         let (origin, host) = if let Some(p) = &m.country {
             let c = self.given("country", p)?;
             (c, c)
@@ -696,7 +694,26 @@ impl Resolver<'_> {
         for (pattern, value) in &m.filters {
             filters.push((self.given("filter", pattern)?, value.clone()));
         }
+        let period_start = self.period_start(m, date, &measures)?;
         Ok(Plan { date, period_start, origin, host, measures, filters })
+    }
+
+    /// The period start column, for deportation events only: with
+    /// registrations only, a `#date+start` column (or the mapping's) is not
+    /// read, and the import report names it as skipped.
+    fn period_start(
+        &self,
+        m: &HxlMapping,
+        date: usize,
+        measures: &[(HxlTarget, Vec<usize>)],
+    ) -> Result<Option<usize>, String> {
+        if !measures.iter().any(|(t, _)| t.table() == Table::Deportations) {
+            return Ok(None);
+        }
+        Ok(match &m.period_start {
+            Some(p) => Some(self.given("period start", p)?),
+            None => self.one("period start", "#date+start")?.filter(|&c| c != date),
+        })
     }
 }
 
