@@ -100,7 +100,7 @@ pub enum HxlParts {
 /// | field | columns |
 /// |---|---|
 /// | date | the one `#date` column without `+year`, `+month` or `+start`; else the one `#date+year` column. A value is a day (`2017-03-30`, also with a time, `2017-03-30T00:00:00`), a month (`2017-03`) or a year (`2017`) |
-/// | period start | a `#date+start` column, if there is one |
+/// | period start | a `#date+start` column, if there is one and the mapping reads deportation events (with registrations only, it is a skipped column) |
 /// | origin | `#country+code+origin`, else `#country+name+origin` |
 /// | host | `#country+code+asylum` or `#country+code+host`, else the same with `+name` |
 /// | both | with no origin and no host column: `#country+code` (else `#country+name`) without `+origin`, `+asylum` or `+host`, read as origin **and** host, as for IDP figures |
@@ -179,7 +179,9 @@ impl HxlMapping {
         self
     }
 
-    /// The column of the first day a flow covers (for deportation events).
+    /// The column of the first day a flow covers (for deportation events;
+    /// a mapping that reads registrations only does not read it, and the
+    /// import report names the column as skipped).
     pub fn period_start(mut self, pattern: &str) -> Self {
         self.period_start = Some(pattern.to_string());
         self
@@ -266,9 +268,93 @@ fn token_len(b: &[u8]) -> usize {
     }
 }
 
-/// Parses a hashtag cell as libhxl does: `^\s*#token(\s*\+token)*\s*$`.
+/// Whether libhxl counts `c` as whitespace: Python's `str.isspace`, which
+/// its patterns' `\s` and its test for empty cells follow (Unicode
+/// whitespace, and the separators U+001C to U+001F).
+fn is_space(c: char) -> bool {
+    matches!(
+        c,
+        '\t'..='\r'
+            | '\u{1c}'..='\u{20}'
+            | '\u{85}'
+            | '\u{a0}'
+            | '\u{1680}'
+            | '\u{2000}'..='\u{200a}'
+            | '\u{2028}'
+            | '\u{2029}'
+            | '\u{202f}'
+            | '\u{205f}'
+            | '\u{3000}'
+    )
+}
+
+/// Whether a cell is empty to libhxl: nothing, or whitespace only (tabs,
+/// no-break spaces, any [`is_space`] character).
+fn is_blank(cell: &[u8]) -> bool {
+    std::str::from_utf8(cell).is_ok_and(|s| s.chars().all(is_space))
+}
+
+/// ASCII forms of the Latin letters U+00C0 to U+017F: the letter without its
+/// accents (Unicode's compatibility decomposition less its combining marks),
+/// or the usual spelling of a letter that does not decompose (`ß` ss, `æ`
+/// ae, `ø` o, `þ` th, `ł` l). `×`, `÷` and `ŉ` have none and stay.
+#[rustfmt::skip]
+const LATIN: [&str; 192] = [
+    "A", "A", "A", "A", "A", "A", "AE", "C", "E", "E", "E", "E", "I", "I", "I", "I",
+    "D", "N", "O", "O", "O", "O", "O", "×", "O", "U", "U", "U", "U", "Y", "TH", "ss",
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+    "d", "n", "o", "o", "o", "o", "o", "÷", "o", "u", "u", "u", "u", "y", "th", "y",
+    "A", "a", "A", "a", "A", "a", "C", "c", "C", "c", "C", "c", "C", "c", "D", "d",
+    "D", "d", "E", "e", "E", "e", "E", "e", "E", "e", "E", "e", "G", "g", "G", "g",
+    "G", "g", "G", "g", "H", "h", "H", "h", "I", "i", "I", "i", "I", "i", "I", "i",
+    "I", "i", "IJ", "ij", "J", "j", "K", "k", "k", "L", "l", "L", "l", "L", "l", "L",
+    "l", "L", "l", "N", "n", "N", "n", "N", "n", "ŉ", "NG", "ng", "O", "o", "O", "o",
+    "O", "o", "OE", "oe", "R", "r", "R", "r", "R", "r", "S", "s", "S", "s", "S", "s",
+    "S", "s", "T", "t", "T", "t", "T", "t", "U", "u", "U", "u", "U", "u", "U", "u",
+    "U", "u", "U", "u", "W", "w", "Y", "y", "Y", "Z", "z", "Z", "z", "Z", "z", "s",
+];
+
+/// A hashtag-row cell as libhxl reads it before parsing (its
+/// `normalise_string` transliterates to ASCII and turns whitespace into
+/// spaces; case is folded by the parser): whitespace becomes a space;
+/// full-width forms (`＃ｏｒｇ＋ｃｏｄｅ`) become ASCII; Latin letters lose
+/// their accents (`#país` is `#pais`); combining accents and invisible
+/// format characters go. Other characters stay, so a cell in another script
+/// is no hashtag here, where libhxl transliterates it (`#страна` is `#strana`).
+fn normalise(cell: &str) -> String {
+    let mut out = String::with_capacity(cell.len());
+    for c in cell.chars() {
+        match c {
+            // Dropped by libhxl's transliteration (U+0085 is whitespace to
+            // its empty-cell test, but transliterates to nothing).
+            '\u{85}'
+            | '\u{ad}'
+            | '\u{180e}'
+            | '\u{200c}'
+            | '\u{200d}'
+            | '\u{2060}'
+            | '\u{feff}'
+            | '\u{300}'..='\u{36f}' => {}
+            '\u{200b}' => out.push(' '),
+            _ if is_space(c) => out.push(' '),
+            '\u{ff01}'..='\u{ff5e}' => out.extend(char::from_u32(c as u32 - 0xfee0)),
+            '\u{c0}'..='\u{17f}' => out.push_str(LATIN[c as usize - 0xc0]),
+            '\u{aa}' => out.push('a'),
+            '\u{ba}' => out.push('o'),
+            '\u{b9}' => out.push('1'),
+            '\u{b2}' => out.push('2'),
+            '\u{b3}' => out.push('3'),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Parses a hashtag cell as libhxl does: [`normalise`]d, then
+/// `^\s*#token(\s*\+token)*\s*$`.
 fn parse_tag(cell: &[u8]) -> Option<Tag> {
-    let s = std::str::from_utf8(cell).ok()?.trim();
+    let normalised = normalise(std::str::from_utf8(cell).ok()?);
+    let s = normalised.trim_matches(' ');
     let b = s.strip_prefix('#')?.as_bytes();
     let n = token_len(b);
     if n == 0 {
@@ -277,7 +363,7 @@ fn parse_tag(cell: &[u8]) -> Option<Tag> {
     let mut tag = Tag { name: s[1..1 + n].to_ascii_lowercase(), attributes: Vec::new() };
     let mut i = n;
     while i < b.len() {
-        while i < b.len() && b[i].is_ascii_whitespace() {
+        while b.get(i) == Some(&b' ') {
             i += 1;
         }
         if b.get(i) != Some(&b'+') {
@@ -299,8 +385,9 @@ fn parse_tag(cell: &[u8]) -> Option<Tag> {
 /// libhxl's test for the hashtag row: at least half of the non-empty cells
 /// are hashtags.
 pub(super) fn is_hashtag_row(rec: &ByteRecord) -> bool {
-    // As in libhxl, a cell of spaces is non-empty (and no hashtag).
-    let non_empty = rec.iter().filter(|c| !c.is_empty()).count();
+    // As in libhxl, a cell of whitespace only is empty (`#org,  ,  ` is a
+    // hashtag row).
+    let non_empty = rec.iter().filter(|c| !is_blank(c)).count();
     let tags = rec.iter().filter(|c| parse_tag(c).is_some()).count();
     non_empty > 0 && tags * 2 >= non_empty
 }
@@ -327,10 +414,13 @@ impl Pattern {
                 crate::load::cut(input)
             )
         };
-        let mut s = input.trim();
+        // libhxl's `\s` is any whitespace (`#org\u{a0}+code`); patterns are
+        // not transliterated (`＃org` is no pattern).
+        let spaced: String = input.chars().map(|c| if is_space(c) { ' ' } else { c }).collect();
+        let mut s = spaced.trim_matches(' ');
         let absolute = match s.strip_suffix('!') {
             Some(rest) => {
-                s = rest.trim_end();
+                s = rest.trim_end_matches(' ');
                 true
             }
             None => false,
@@ -347,14 +437,14 @@ impl Pattern {
             (Some(s[..n].to_ascii_lowercase()), n)
         };
         let mut p = Pattern {
-            text: input.trim().to_string(),
+            text: input.trim_matches(is_space).to_string(),
             name,
             include: vec![],
             exclude: vec![],
             absolute,
         };
         while i < b.len() {
-            while i < b.len() && b[i].is_ascii_whitespace() {
+            while b.get(i) == Some(&b' ') {
                 i += 1;
             }
             let Some(&sign) = b.get(i) else { break };
@@ -458,7 +548,7 @@ impl Resolver<'_> {
     /// The one column matching a pattern the caller gave.
     fn given(&self, what: &str, pattern: &str) -> Result<usize, String> {
         self.one(what, pattern)?
-            .ok_or_else(|| format!("{what}: {} matches no column", pattern.trim()))
+            .ok_or_else(|| format!("{what}: {} matches no column", pattern.trim_matches(is_space)))
     }
 
     /// The first of `patterns` that matches a column.
@@ -481,10 +571,6 @@ impl Resolver<'_> {
                      one with HxlMapping::date)",
                 )?,
             },
-        };
-        let period_start = match &m.period_start {
-            Some(p) => Some(self.given("period start", p)?),
-            None => self.one("period start", "#date+start")?.filter(|&c| c != date),
         };
         let (origin, host) = if let Some(p) = &m.country {
             let c = self.given("country", p)?;
@@ -608,7 +694,26 @@ impl Resolver<'_> {
         for (pattern, value) in &m.filters {
             filters.push((self.given("filter", pattern)?, value.clone()));
         }
+        let period_start = self.period_start(m, date, &measures)?;
         Ok(Plan { date, period_start, origin, host, measures, filters })
+    }
+
+    /// The period start column, for deportation events only: with
+    /// registrations only, a `#date+start` column (or the mapping's) is not
+    /// read, and the import report names it as skipped.
+    fn period_start(
+        &self,
+        m: &HxlMapping,
+        date: usize,
+        measures: &[(HxlTarget, Vec<usize>)],
+    ) -> Result<Option<usize>, String> {
+        if !measures.iter().any(|(t, _)| t.table() == Table::Deportations) {
+            return Ok(None);
+        }
+        Ok(match &m.period_start {
+            Some(p) => Some(self.given("period start", p)?),
+            None => self.one("period start", "#date+start")?.filter(|&c| c != date),
+        })
     }
 }
 
@@ -1102,7 +1207,11 @@ mod tests {
         );
         assert_eq!(tag("#adm1+code+origin").display(), "#adm1+code+origin");
         assert_eq!(tag("#affected+f+f").attributes, ["f"]);
-        for bad in ["affected", "#", "#1x", "#a+", "#a+ b", "#a-b", "#a b", "Year", ""] {
+        assert_eq!(tag("＃Ａffected\u{a0}+ＩＤＰｓ").display(), "#affected+idps");
+        assert_eq!(tag("\u{2003}#País+Ŀa\u{301}+ß\u{feff}").display(), "#pais+la+ss");
+        for bad in
+            ["affected", "#", "#1x", "#a+", "#a+ b", "#a-b", "#a b", "Year", "", "#a+\u{a0}b"]
+        {
             assert_eq!(parse_tag(bad.as_bytes()), None, "{bad}");
         }
     }
@@ -1116,6 +1225,13 @@ mod tests {
         assert!(!p.matches(&tag("#affected+refugees")));
         let exact = Pattern::parse(" affected +IDPs ! ").unwrap();
         assert!(Pattern::parse("#affected+ idps").is_err());
+        let spaced = Pattern::parse("\u{3000}#Affected\u{a0}+idps\u{1c}!").unwrap();
+        assert_eq!(spaced.text, "#Affected\u{a0}+idps\u{1c}!");
+        assert_eq!(
+            (&spaced.name, &spaced.include, spaced.absolute),
+            (&exact.name, &exact.include, true)
+        );
+        assert!(Pattern::parse("＃affected").is_err());
         assert!(exact.matches(&tag("#affected+idps")));
         assert!(!exact.matches(&tag("#affected+idps+m")));
         let any = Pattern::parse("#*+origin").unwrap();
@@ -1138,6 +1254,10 @@ mod tests {
         assert!(!is_hashtag_row(&rec(&["#country+code", "Year", "notes"])));
         assert!(!is_hashtag_row(&rec(&["", "", ""])));
         assert!(!is_hashtag_row(&rec(&["Country", "IDPs"])));
+        // Whitespace only is empty; a zero-width space is not whitespace.
+        assert!(is_hashtag_row(&rec(&["#org", "  ", "\t", "\u{a0}"])));
+        assert!(!is_hashtag_row(&rec(&["#org", "\u{200b}", "\u{200b}"])));
+        assert!(!is_hashtag_row(&rec(&[" ", "\t\u{3000}"])));
     }
 
     #[test]
