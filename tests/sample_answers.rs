@@ -67,7 +67,8 @@ fn pakistan_refugees_without_a_source_are_ambiguous() {
         .filter(D::Population, ["refugees"])
         .as_of(date("2023-12-31"));
     match Dataset::sample().query(&q) {
-        Err(Error::SourceAmbiguity(msg)) => {
+        Err(Error::SourceAmbiguity(conflict)) => {
+            let msg = conflict.to_string();
             for part in ["refugees", "AFG", "PAK", "source"] {
                 assert!(msg.contains(part), "{msg:?} does not name {part}");
             }

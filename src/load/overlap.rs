@@ -429,9 +429,9 @@ mod tests {
             x ^= x << 17;
             x
         };
-        for round in 0..200 {
+        for round in 0..200i32 {
             let n = 1 + (next() % 300) as usize;
-            let span = 5 + (round % 60) as i32;
+            let span = 5 + round % 60;
             let rows: Vec<(u128, Day, Day)> = (0..n)
                 .map(|_| {
                     let s = (next() % 3) as u128;
