@@ -20,7 +20,7 @@
 //!
 //! # Loading
 //!
-//! [`Loader`] reads the canonical CSV files (DESIGN §1) into a columnar
+//! [`Loader`] reads the canonical CSV files into a columnar
 //! [`Dataset`]. Every row becomes a record or a [`Rejection`] that names the
 //! file, the physical line, the column, the value and what was expected;
 //! `loaded + rejected = rows read`, always ([`LoadReport`]).

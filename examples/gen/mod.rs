@@ -1,5 +1,5 @@
 //! Deterministic generators of synthetic canonical CSV for the examples and
-//! the benchmarks (DESIGN §7: synthetic data is made by code with a fixed
+//! the benchmarks (synthetic data is made by code with a fixed
 //! seed and never mixed into `data/`).
 //!
 //! * [`deportations`]: flow events spread over 2015-01-01..=2024-12-31, 40
@@ -413,7 +413,7 @@ struct Pair {
 /// year (year k of 75 has about k/2850 of them). A pair, once present, stays
 /// with its stocks following a random walk; about 2 % of pairs end each year,
 /// and are then written once more with all-zero stocks the next year (the
-/// closing zero of DESIGN §8) before they vanish. Most pairs have only some
+/// closing zero of the UNHCR conversion) before they vanish. Most pairs have only some
 /// population types non-zero; the zeros are kept (long form, zeros kept, as
 /// UNHCR publishes). Source is always `UNHCR`; keys are unique by
 /// construction (a pair appears at most once a year and never comes back).

@@ -1,4 +1,4 @@
-//! Writing a dataset back as canonical CSV files (DESIGN §1).
+//! Writing a dataset back as canonical CSV files.
 
 use std::fs;
 use std::io::{self, Write};
@@ -71,7 +71,7 @@ fn country_text(id: u16) -> &'static [u8] {
 
 impl Dataset {
     /// Writes one table as a canonical CSV file: the contract's columns in
-    /// its order (DESIGN §1), one row per record in the dataset's order,
+    /// its order, one row per record in the dataset's order,
     /// countries as alpha-3 codes, vocabularies in lower case, an empty
     /// optional field (and an empty `period_start`) as an empty field, LF
     /// line ends, RFC 4180 quoting where a field needs it. Loading the output

@@ -1,4 +1,4 @@
-//! Aggregation queries by date bucket and by country (DESIGN §4).
+//! Aggregation queries by date bucket and by country.
 //!
 //! * **Flows** (deportations) are summed into the bucket of their `date`.
 //! * **Stocks** (registrations) are never summed over time: a *series* is

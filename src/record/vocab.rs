@@ -122,7 +122,7 @@ macro_rules! vocabulary {
 }
 
 vocabulary! {
-    /// Who a registration counts (DESIGN §1).
+    /// Who a registration counts.
     ///
     /// ```
     /// use refugee_data::PopulationType;
@@ -151,7 +151,7 @@ vocabulary! {
 }
 
 vocabulary! {
-    /// How people left a host country (DESIGN §1).
+    /// How people left a host country.
     ///
     /// ```
     /// use refugee_data::ReturnKind;
@@ -170,7 +170,7 @@ vocabulary! {
 }
 
 vocabulary! {
-    /// What a policy statement does, with its CAMEO root code (DESIGN §1).
+    /// What a policy statement does, with its CAMEO root code.
     ///
     /// ```
     /// use refugee_data::Stance;

@@ -1,5 +1,5 @@
 //! Source adapters: the files users already have, read into the same typed
-//! records as the canonical CSV (DESIGN §8), with the same rejection rules
+//! records as the canonical CSV, with the same rejection rules
 //! and positions.
 //!
 //! * [`import_unhcr`]: UNHCR's population statistics in any of the three

@@ -16,7 +16,7 @@ use crate::{Country, Error, Loader, PopulationType, ReturnKind, Table};
 
 /// How to read a UNHCR population table ([`import_unhcr`]).
 ///
-/// The conversion (DESIGN §8):
+/// The conversion:
 ///
 /// * **Stocks** (`refugees`, `asylum_seekers`, `idps`, `stateless`, `ooc`
 ///   -> `others_of_concern`, `oip` -> `others_in_need`, `hst` ->

@@ -1,5 +1,5 @@
 //! `refugee-data import`: UNHCR downloads and HXL-tagged files into a
-//! dataset directory of canonical CSV files (DESIGN §8).
+//! dataset directory of canonical CSV files.
 //!
 //! The directory's existing files are read first; the imported records are
 //! added to them, duplicates refused as the loader refuses them, and

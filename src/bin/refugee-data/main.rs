@@ -1,4 +1,4 @@
-//! `refugee-data`: the command line (DESIGN §5).
+//! `refugee-data`: the command line.
 //!
 //! Arguments are parsed by hand: the binary needs no dependency beyond the
 //! library's own.
