@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import sys
 import unicodedata
 from pathlib import Path
@@ -127,6 +128,103 @@ def normalize(s: str) -> str:
 
 
 # --------------------------------------------------------------------------
+# The loose form. MUST stay identical to `loosen` in src/country/mod.rs.
+# `Country::parse` falls back to it when a normalized name is no key. From a
+# normalized key: footnote marks (`*`, `†`, `‡`, `§`, `#`, superscript digits,
+# `[...]` groups, digits ending the last word after a letter, a last word of
+# digits, a parenthesis with a digit in it, such as "(1)" or "(UNSCR 1244)")
+# are dropped; `(`, `)` and `,` become words of their own, and so does `:`,
+# read as a comma; `&` reads "and", and LOOSE_WORDS are spelled out (`St.`
+# "saint", `Is.` "islands", `Dem. Rep.` "democratic republic", `Fr.`
+# "french"; "island" reads "islands"); every "the" is dropped, and so are the
+# empty parentheses and the stray commas (first, last, doubled, before "and"
+# or ")") that leaves. Words are joined by one space. Every key's loose form
+# is a key too, so "Netherlands (the)" finds "netherlands".
+# --------------------------------------------------------------------------
+
+FOOTNOTE_CHARS = set("*\u2020\u2021\u00a7#\u00b9\u00b2\u00b3\u2070\u2074\u2075\u2076\u2077\u2078\u2079")
+# Abbreviations that the loose form spells out.
+LOOSE_WORDS = {
+    "br": "british",
+    "brit": "british",
+    "dem": "democratic",
+    "eq": "equatorial",
+    "fed": "federal",
+    "fr": "french",
+    "i": "islands",
+    "island": "islands",
+    "is": "islands",
+    "isl": "islands",
+    "rep": "republic",
+    "st": "saint",
+    "sts": "states",
+    "ter": "territory",
+    "terr": "territory",
+}
+
+
+def loose(key: str) -> str:
+    tokens: list[str] = []
+    word: list[str] = []
+    in_bracket = False
+
+    def end_word() -> None:
+        if word:
+            w = "".join(word)
+            word.clear()
+            if w != "the":
+                tokens.append(LOOSE_WORDS.get(w, w))
+
+    for ch in key:
+        if in_bracket:
+            in_bracket = ch != "]"
+        elif ch == " ":
+            end_word()
+        elif ch in "(),:":
+            end_word()
+            tokens.append("," if ch == ":" else ch)
+        elif ch == "&":
+            end_word()
+            tokens.append("and")
+        elif ch == "[":
+            end_word()
+            in_bracket = True
+        elif ch in FOOTNOTE_CHARS:
+            end_word()
+        else:
+            word.append(ch)
+    end_word()
+    # a footnote number glued to or after the last word ("Sudan2", "Sudan 2";
+    # not "S/RES/1244")
+    if tokens and tokens[-1] not in ("(", ")", ","):
+        last = tokens[-1].rstrip("0123456789")
+        if last and last[-1].isalpha():
+            tokens[-1] = last
+        elif not last and sum(1 for t in tokens if t not in ("(", ")", ",")) > 1:
+            tokens.pop()
+    out: list[str] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        t = tokens[i]
+        nxt = tokens[i + 1] if i + 1 < n else None
+        if t == "(" and nxt == ")":
+            i += 2
+            continue
+        if t == "(" and ")" in tokens[i + 1 :]:
+            close = tokens.index(")", i + 1)
+            inner = tokens[i + 1 : close]
+            if "(" not in inner and any(any("0" <= c <= "9" for c in x) for x in inner):
+                i = close + 1
+                continue
+        if t == "," and (not out or out[-1] in (",", "(") or nxt in (None, "and", ")", ",")):
+            i += 1
+            continue
+        out.append(t)
+        i += 1
+    return " ".join(out)
+
+
+# --------------------------------------------------------------------------
 # Hand-written data.
 # --------------------------------------------------------------------------
 
@@ -141,7 +239,7 @@ EXTENSIONS = [
 # Common aliases of humanitarian, statistical and news data. Priority over
 # every name from the reference files.
 HAND_ALIASES: dict[str, list[str]] = {
-    "IRN": ["Iran (Islamic Rep. of)", "Islamic Republic of Iran", "Iran", "Iran, Islamic Rep."],
+    "IRN": ["Iran (Islamic Rep. of)", "Islamic Republic of Iran", "Iran", "Iran, Islamic Rep.", "IR Iran"],
     "TUR": ["Türkiye", "Turkey", "Turkiye", "Republic of Türkiye"],
     "CIV": ["Cote d'Ivoire", "Côte d'Ivoire", "Ivory Coast"],
     "VNM": ["Viet Nam", "Vietnam"],
@@ -156,10 +254,19 @@ HAND_ALIASES: dict[str, list[str]] = {
         "Congo (Kinshasa)",
         "Congo-Kinshasa",
         "Democratic Republic of Congo",
+        "Congo (DRC)",
     ],
-    "COG": ["Republic of the Congo", "Republic of Congo", "Rep. of Congo", "Congo, Rep.", "Congo (Brazzaville)", "Congo-Brazzaville"],
-    "KOR": ["Rep. of Korea", "South Korea", "Korea, Rep."],
-    "PRK": ["Dem. People's Rep. of Korea", "North Korea", "Korea, Dem. People's Rep.", "DPRK"],
+    "COG": [
+        "Republic of the Congo",
+        "Republic of Congo",
+        "Rep. of Congo",
+        "Congo, Rep.",
+        "Congo (Brazzaville)",
+        "Congo-Brazzaville",
+        "Congo Republic",
+    ],
+    "KOR": ["Rep. of Korea", "South Korea", "Korea, Rep.", "Korea Republic"],
+    "PRK": ["Dem. People's Rep. of Korea", "North Korea", "Korea, Dem. People's Rep.", "DPRK", "DPR Korea", "Korea DPR"],
     "TZA": ["United Rep. of Tanzania", "Tanzania"],
     "BOL": ["Bolivia (Plurinational State of)", "Bolivia"],
     "VEN": ["Venezuela (Bolivarian Republic of)", "Venezuela", "Venezuela, RB"],
@@ -170,7 +277,21 @@ HAND_ALIASES: dict[str, list[str]] = {
     "USA": ["United States", "USA", "US", "U.S.", "U.S.A.", "United States of America"],
     "SRB": ["Serbia and Kosovo: S/RES/1244 (1999)", "Serbia"],
     "FSM": ["Micronesia (Federated States of)", "Micronesia, Fed. Sts."],
-    "PSE": ["State of Palestine", "Palestinian", "Palestine", "occupied Palestinian territory", "oPt"],
+    "PSE": [
+        "State of Palestine",
+        "Palestinian",
+        "Palestine",
+        "occupied Palestinian territory",
+        "oPt",
+        "Palestinian Territories",
+        "Palestinian Territory",
+        "Occupied Palestinian Territories",
+        "West Bank and Gaza",
+        "West Bank and Gaza Strip",
+        "West Bank",
+        "Gaza Strip",
+        "Gaza",
+    ],
     "HKG": ["China, Hong Kong SAR", "Hong Kong", "Hong Kong SAR, China"],
     "MAC": ["China, Macao SAR", "Macau", "Macao SAR, China"],
     "XXA": ["Stateless"],
@@ -181,9 +302,11 @@ HAND_ALIASES: dict[str, list[str]] = {
     "CZE": ["Czech Republic"],
     "BIH": ["Bosnia", "Bosnia-Herzegovina"],
     "SWZ": ["Swaziland"],
-    "MKD": ["Macedonia", "The former Yugoslav Republic of Macedonia"],
+    "MKD": ["Macedonia", "The former Yugoslav Republic of Macedonia", "FYR Macedonia", "FYROM"],
     "MMR": ["Burma"],
-    "CPV": ["Cape Verde"],
+    "CPV": ["Cape Verde", "Cape Verde Islands"],
+    "CHN": ["PR China", "China PR", "China, P.R.", "Mainland China"],
+    "GIN": ["Guinea-Conakry", "Guinea (Conakry)"],
     "TLS": ["East Timor"],
     "BRN": ["Brunei"],
     "EGY": ["Egypt, Arab Rep."],
@@ -194,10 +317,75 @@ HAND_ALIASES: dict[str, list[str]] = {
     "SVK": ["Slovak Republic"],
     "CAF": ["Central African Rep."],
     "DOM": ["Dominican Rep."],
-    "VAT": ["Vatican", "Vatican City"],
+    "VAT": ["Vatican", "Vatican City", "Vatican City State"],
     "CUW": ["Curacao"],
+    "BES": ["Caribbean Netherlands"],
+    "VIR": ["US Virgin Islands", "Virgin Islands of the United States"],
+    "UMI": ["US Minor Outlying Islands", "US Outlying Islands"],
+    "ATF": ["French Southern and Antarctic Lands"],
+    "FLK": ["Islas Malvinas"],
+    "ALA": ["Åland"],
+    "SJM": ["Svalbard", "Jan Mayen"],
+    "BLM": ["Saint Barths", "Saint Barts"],
+    # ISO 3166-1 full names that no rule derives from the reference files.
+    "ITA": ["Italian Republic"],
+    "RWA": ["Rwandese Republic"],
+    # Taiwan's own name; "Republic of" must not be read off it, leaving China.
+    "TWN": ["Republic of China", "Chinese Taipei"],
     # ISO 3166-1 puts Sark (listed by OCHA without a code) under Guernsey.
     "GGY": ["Sark"],
+}
+
+# The country that name lists attach to a territory as a qualifier ("Guam
+# (US)", "Hong Kong SAR, China", "Taiwan, Province of China"), where OCHA's
+# names give none. `Country::parse` reads "X (P)", "X, P", "P, X" and "X P"
+# as X only when P is X's entry here. (A reading aid for lists, not a
+# statement about sovereignty.)
+HAND_PARENTS: dict[str, str] = {
+    "ASM": "USA",
+    "GUM": "USA",
+    "UMI": "USA",
+    "VIR": "USA",
+    "BMU": "GBR",
+    "CHI": "GBR",
+    "CYM": "GBR",
+    "FLK": "GBR",
+    "GGY": "GBR",
+    "GIB": "GBR",
+    "IOT": "GBR",
+    "JEY": "GBR",
+    "MSR": "GBR",
+    "PCN": "GBR",
+    "SGS": "GBR",
+    "SHN": "GBR",
+    "TCA": "GBR",
+    "VGB": "GBR",
+    "ATF": "FRA",
+    "WLF": "FRA",
+    "BVT": "NOR",
+    "SJM": "NOR",
+    "TKL": "NZL",
+    "COK": "NZL",
+    "HKG": "CHN",
+    "MAC": "CHN",
+    "TWN": "CHN",
+}
+
+# Adjectives that lists write for a territory's country ("New Caledonia (Fr.)",
+# "Bermuda (British)"); read only where PARENT allows.
+PARENT_ADJECTIVES: dict[str, str] = {
+    "american": "USA",
+    "australian": "AUS",
+    "british": "GBR",
+    "chinese": "CHN",
+    "danish": "DNK",
+    "dutch": "NLD",
+    "ecuadorian": "ECU",
+    "finnish": "FIN",
+    "french": "FRA",
+    "norwegian": "NOR",
+    "portuguese": "PRT",
+    "spanish": "ESP",
 }
 
 # OCHA columns that hold names, with their priority (lower wins a conflict).
@@ -228,11 +416,11 @@ def derived_forms(name: str) -> list[str]:
     """Extra spellings derived from one name (lowest priority)."""
     out = []
     n = name.strip()
-    # "Bolivia (Plurinational State of)" -> "Bolivia" (only parentheses with words)
-    if n.endswith(")") and " (" in n:
-        head, _, inner = n.rpartition(" (")
-        if any(c.isalpha() for c in inner):
-            out.append(head)
+    # "Bolivia (Plurinational State of)" -> "Bolivia", "Cocos (Keeling) Islands"
+    # -> "Cocos Islands" (only parentheses with words)
+    bare = " ".join(re.sub(r"\([^()]*[^\W\d_][^()]*\)", " ", n).split())
+    if bare and bare != n:
+        out.append(bare)
     # "Korea, Republic of" -> "Republic of Korea"
     if ", " in n:
         head, _, tail = n.partition(", ")
@@ -392,8 +580,22 @@ def main() -> None:
         for name in names:
             add(name, c, PRIO_HAND, "hand list")
 
-    aliases: list[tuple[str, int]] = []
     report: list[str] = []
+
+    def code_clash(key: str, target: str) -> str | None:
+        """Why an alias must not be kept: it reads like another country's code."""
+        # 2- and 3-letter values are looked up as codes first; an alias that
+        # reads like a code of another country would be confusing.
+        if is_letters(key, 3) and key.upper() in entries and key.upper() != target:
+            return f"alpha-3 of {key.upper()}"
+        if is_letters(key, 2) and key.upper() in alpha2 and alpha2[key.upper()] != target:
+            return f"alpha-2 of {alpha2[key.upper()]}"
+        # A three-letter alias must not be a UNHCR code of another country.
+        if is_letters(key, 3) and key.upper() in unhcr_codes and unhcr_codes[key.upper()] != target:
+            return f"UNHCR code of {unhcr_codes[key.upper()]}"
+        return None
+
+    resolved: dict[str, str] = {}
     for key in sorted(cands, key=lambda k: k.encode("utf-8")):
         slot = cands[key]
         best = min(p for p, _ in slot.values())
@@ -406,19 +608,37 @@ def main() -> None:
                 report.append(f"conflict {key!r}: {detail} -> dropped (ambiguous)")
                 continue
         target = winners[0]
-        # 2- and 3-letter values are looked up as codes first; an alias that
-        # reads like a code of another country would be confusing.
-        if is_letters(key, 3) and key.upper() in entries and key.upper() != target:
-            report.append(f"alias {key!r} -> {target} dropped: alpha-3 of {key.upper()}")
+        why = code_clash(key, target)
+        if why:
+            report.append(f"alias {key!r} -> {target} dropped: {why}")
             continue
-        if is_letters(key, 2) and key.upper() in alpha2 and alpha2[key.upper()] != target:
-            report.append(f"alias {key!r} -> {target} dropped: alpha-2 of {alpha2[key.upper()]}")
+        resolved[key] = target
+
+    # Loose forms of the keys (the fallback of Country::parse looks these up).
+    # A loose form that is a key already keeps that key's country; one that
+    # two countries' keys share is dropped.
+    loose_cands: dict[str, set[str]] = {}
+    for key, target in resolved.items():
+        lk = loose(key)
+        if lk and lk != key:
+            loose_cands.setdefault(lk, set()).add(target)
+    for lk, targets in sorted(loose_cands.items()):
+        if lk in resolved:
+            if targets != {resolved[lk]}:
+                report.append(f"loose form {lk!r} of {sorted(targets)} is a key of {resolved[lk]}")
             continue
-        # A three-letter alias must not be a UNHCR code of another country.
-        if is_letters(key, 3) and key.upper() in unhcr_codes and unhcr_codes[key.upper()] != target:
-            report.append(f"alias {key!r} -> {target} dropped: UNHCR code of {unhcr_codes[key.upper()]}")
+        if len(targets) > 1:
+            report.append(f"loose form {lk!r} dropped (ambiguous: {sorted(targets)})")
             continue
-        aliases.append((key, ids[target]))
+        (target,) = targets
+        why = code_clash(lk, target)
+        if why:
+            report.append(f"loose form {lk!r} -> {target} dropped: {why}")
+            continue
+        resolved[lk] = target
+    aliases: list[tuple[str, int]] = [
+        (k, ids[resolved[k]]) for k in sorted(resolved, key=lambda k: k.encode("utf-8"))
+    ]
 
     for line in report:
         print(line, file=sys.stderr)
@@ -426,6 +646,29 @@ def main() -> None:
     lookup = dict(aliases)
     for c in codes:
         assert lookup.get(normalize(entries[c]["name"])) == ids[c], c
+    # ---- qualifying countries -------------------------------------------
+    # The country that lists attach to a territory's name ("Aruba (the
+    # Netherlands)", "Hong Kong SAR, China"): from OCHA's "X (P)" names where X
+    # is a name of the territory and P one of another country, then the hand
+    # list for the rest; the two must agree.
+    parents: dict[str, str] = {}
+    for c in codes:
+        r = entries[c]["ocha"]
+        if r is None:
+            continue
+        for col, _ in NAME_COLUMNS:
+            for name in split_list(r[col]):
+                if not (name.endswith(")") and " (" in name):
+                    continue
+                head, _, inner = name[:-1].rpartition(" (")
+                p = lookup.get(normalize(inner))
+                if lookup.get(normalize(head)) == ids[c] and p is not None and p != ids[c]:
+                    assert parents.get(c, codes[p]) == codes[p], (c, name)
+                    parents[c] = codes[p]
+    for c, p in HAND_PARENTS.items():
+        assert c in entries and p in entries, (c, p)
+        assert parents.get(c, p) == p, f"{c}: hand parent {p}, OCHA {parents[c]}"
+        parents[c] = p
     max_key = max(len(k.encode("utf-8")) for k, _ in aliases)
     assert max_key <= 255
 
@@ -490,6 +733,25 @@ def main() -> None:
     w.append(f"pub(super) static FOLD: [&str; {len(FOLD_TABLE)}] = [")
     for i in range(0, len(FOLD_TABLE), 8):
         w.append("    " + " ".join(rust_str(s) + "," for s in FOLD_TABLE[i : i + 8]))
+    w.append("];")
+    w.append("")
+    w.append("/// The id of the country that lists attach to each country's name as a")
+    w.append("/// qualifier (`Aruba (the Netherlands)`, `Hong Kong SAR, China`), or `u16::MAX`.")
+    w.append("pub(super) static PARENT: [u16; COUNT] = [")
+    for c in codes:
+        if c in parents:
+            w.append(f"    {ids[parents[c]]}, // {c}: {parents[c]}")
+        else:
+            w.append(f"    u16::MAX, // {c}")
+    w.append("];")
+    w.append("")
+    assert set(PARENT_ADJECTIVES.values()) <= set(parents.values())
+    w.append("/// Adjectives of the countries of [`PARENT`], sorted, with their id.")
+    w.append(f"pub(super) static PARENT_ADJECTIVES: [(&str, u16); {len(PARENT_ADJECTIVES)}] = [")
+    for adj in sorted(PARENT_ADJECTIVES):
+        c = PARENT_ADJECTIVES[adj]
+        assert loose(normalize(adj)) == adj, adj
+        w.append(f"    ({rust_str(adj)}, {ids[c]}), // {c}")
     w.append("];")
     w.append("")
     w.append("/// Normalized names and aliases with their country id, sorted by bytes.")

@@ -34,7 +34,10 @@ mod table;
 #[cfg(test)]
 mod tests;
 
-use table::{ALIASES, ENTRIES, ENTRY_TABLE, MAX_KEY_LEN, UNHCR_CODES, UNHCR_NO_COUNTRY};
+use table::{
+    ALIASES, ENTRIES, ENTRY_TABLE, MAX_KEY_LEN, PARENT, PARENT_ADJECTIVES, UNHCR_CODES,
+    UNHCR_NO_COUNTRY,
+};
 
 /// One row of the country table (see `table.rs`).
 #[derive(Debug)]
@@ -93,6 +96,58 @@ struct Entry {
 ///   `St Lucia`), collapsing runs of white space and dropping a leading
 ///   `the`. A few abbreviations that are not codes are names too (`DRC`,
 ///   `CAR`, `UAE`, `UK`); none of them is a UNHCR code of another country.
+///
+/// # Names as the big lists write them
+///
+/// A name that is not one of the table's spellings is read again, as the
+/// country lists of the World Bank, the UN, ISO 3166, CLDR and others write
+/// names:
+///
+/// * footnote marks (`Kosovo*`, `Serbia†`, `China[a]`, `South Sudan2`,
+///   `Kosovo (UNSCR 1244)`), every `the` (`Netherlands (the)`), `&` for
+///   `and` and `St.` for `Saint` (`St. Kitts & Nevis`), and the
+///   abbreviations `Is.`, `I.`, `Rep.`, `Dem.`, `Fed.`, `Eq.`, `Fr.`, `Br.`,
+///   `Ter.`;
+/// * inverted names: `Korea, South`, `Congo, Republic of the`, `Sudan
+///   (South)`, `Somalia, Fed. Rep.`;
+/// * official long forms: `Republic of Moldova`, `Kingdom of Spain`,
+///   `Federal Democratic Republic of Nepal`, `Dem. Rep. Congo` (but no long
+///   form ending in `of Congo` is read as the Congo, which the Democratic
+///   Republic of the Congo's also ends in);
+/// * a name with another name of the same country (`Myanmar (Burma)`) or of
+///   a country whose name holds it (`Congo (DRC)`, `Congo (Zaire)`);
+/// * a territory with its country (`Hong Kong SAR China`, `China, Hong Kong
+///   SAR`, `Taiwan, China`, `Puerto Rico (US)`, `New Caledonia (Fr.)`): only
+///   the country that lists attach to that territory is accepted, so `Samoa
+///   (US)` is not American Samoa but unknown;
+/// * `S. Sudan`-style compass points and words cut short (`Antigua and
+///   Barb.`), where that leaves one country.
+///
+/// These rules run only when the plain lookup fails, and accept only a
+/// reading that names one country: `Korea` and `Virgin Islands` stay
+/// unknown, `Guinea` is Guinea, `Niger` Niger, `Dominica` Dominica, `Samoa`
+/// Samoa and `Sudan` Sudan. (`Congo` is the Republic of the Congo, the UN's
+/// short name for it; the Democratic Republic of the Congo is `DRC`, `DR
+/// Congo`, `Congo (Kinshasa)` ...)
+///
+/// ```
+/// use refugee_data::Country;
+/// for (name, code) in [
+///     ("Korea, South", "KOR"),
+///     ("Congo, Republic of the", "COG"),
+///     ("Netherlands (the)", "NLD"),
+///     ("Holy See (the) *", "VAT"),
+///     ("St. Kitts & Nevis", "KNA"),
+///     ("Hong Kong SAR, China", "HKG"),
+///     ("Italian Republic", "ITA"),
+///     ("Myanmar (Burma)", "MMR"),
+/// ] {
+///     assert_eq!(Country::parse(name)?.alpha3(), code);
+/// }
+/// assert!(Country::parse("Korea").is_err());
+/// assert!(Country::parse("Samoa (US)").is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 ///
 /// An unknown value gives an [`UnknownCountry`] error that suggests up to
 /// three near names (by edit distance, or names of which the value is a
@@ -251,8 +306,9 @@ impl Country {
 
     /// The loader's fast path: the same acceptance as [`Country::parse`],
     /// without building an error. A code is a table lookup; a name is
-    /// normalized into a stack buffer. Never allocates, never panics; invalid
-    /// UTF-8 gives `None`.
+    /// normalized into a stack buffer and looked up, and only a name that is
+    /// no key is read again by the rules for names as lists write them.
+    /// Never allocates, never panics; invalid UTF-8 gives `None`.
     pub(crate) fn parse_bytes(b: &[u8]) -> Option<Country> {
         let t = b.trim_ascii();
         if let Some(c) = code_lookup(t) {
@@ -495,9 +551,101 @@ fn strip_article(key: &[u8]) -> &[u8] {
     key.strip_prefix(b"the ").unwrap_or(key)
 }
 
-/// Looks a name up among the aliases, normalizing into a stack buffer.
+/// Capacity in bytes of the stack buffers of name lookup: a key plus room
+/// for footnote marks and words no key has. Longer names are no country.
+const KEY_CAP: usize = 2 * MAX_KEY_LEN + 32;
+/// The most words a loose form can have (a word and its space take two bytes).
+const MAX_WORDS: usize = KEY_CAP / 2 + 1;
+/// Loose forms with more words than this are not split in two in search of
+/// a territory and its country ("Hong Kong SAR China").
+const MAX_SPLIT_WORDS: usize = 16;
+
+/// A string built in a stack buffer of [`KEY_CAP`] bytes.
+struct KeyBuf {
+    bytes: [u8; KEY_CAP],
+    len: usize,
+}
+
+impl KeyBuf {
+    fn new() -> KeyBuf {
+        KeyBuf { bytes: [0; KEY_CAP], len: 0 }
+    }
+
+    /// Appends `s`; `false`, with nothing appended, if it does not fit.
+    fn push(&mut self, s: &str) -> bool {
+        let end = self.len + s.len();
+        if end > KEY_CAP {
+            return false;
+        }
+        self.bytes[self.len..end].copy_from_slice(s.as_bytes());
+        self.len = end;
+        true
+    }
+
+    fn push_char(&mut self, ch: char) -> bool {
+        self.push(ch.encode_utf8(&mut [0; 4]))
+    }
+
+    /// Appends the words of `parts`, one space between any two.
+    fn push_words(&mut self, parts: &[&[&str]]) -> bool {
+        for word in parts.iter().flat_map(|p| p.iter()) {
+            if (self.len > 0 && !self.push(" ")) || !self.push(word) {
+                return false;
+            }
+        }
+        true
+    }
+
+    fn as_str(&self) -> &str {
+        // only whole `str`s are ever pushed
+        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
+    }
+}
+
+/// The words of a loose form, borrowed from the normalized key they come from.
+struct Words<'a> {
+    words: [&'a str; MAX_WORDS],
+    len: usize,
+}
+
+impl<'a> Words<'a> {
+    fn new() -> Words<'a> {
+        Words { words: [""; MAX_WORDS], len: 0 }
+    }
+
+    /// Appends a word; `false` if there is no room.
+    fn push(&mut self, w: &'a str) -> bool {
+        if self.len == MAX_WORDS {
+            return false;
+        }
+        self.words[self.len] = w;
+        self.len += 1;
+        true
+    }
+
+    fn as_slice(&self) -> &[&'a str] {
+        &self.words[..self.len]
+    }
+}
+
+/// The id of the country whose normalized name or alias is exactly `key`.
+fn key_id(key: &[u8]) -> Option<u16> {
+    ALIASES.binary_search_by(|(k, _)| k.as_bytes().cmp(key)).ok().map(|i| ALIASES[i].1)
+}
+
+/// The id of the country whose key is the words of `parts`, joined by spaces.
+fn find(parts: &[&[&str]]) -> Option<u16> {
+    let mut key = KeyBuf::new();
+    if !key.push_words(parts) || key.len == 0 {
+        return None;
+    }
+    key_id(key.as_str().as_bytes())
+}
+
+/// Looks a name up among the aliases, normalizing into a stack buffer; if it
+/// is no key, looks its loose form up (see [`loose_lookup`]).
 fn name_lookup(s: &str) -> Option<Country> {
-    let mut buf = [0u8; MAX_KEY_LEN + 4];
+    let mut buf = [0u8; KEY_CAP];
     let mut len = 0usize;
     let complete = normalize(s, |ch| {
         let mut tmp = [0u8; 4];
@@ -510,10 +658,492 @@ fn name_lookup(s: &str) -> Option<Country> {
         true
     });
     if !complete {
-        return None; // longer than any alias
+        return None; // longer than any name, even with footnotes
     }
     let key = strip_article(&buf[..len]);
-    ALIASES.binary_search_by(|(k, _)| k.as_bytes().cmp(key)).ok().map(|i| Country(ALIASES[i].1))
+    if let Some(id) = key_id(key) {
+        return Some(Country(id));
+    }
+    loose_lookup(std::str::from_utf8(key).ok()?).map(Country)
+}
+
+/// Footnote marks that tables put after a name (`Kosovo*`, `Serbia†`,
+/// `United States¹`). Must match `FOOTNOTE_CHARS` in `tools/gen_countries.py`.
+fn is_footnote_mark(ch: char) -> bool {
+    matches!(
+        ch,
+        '*' | '\u{2020}'
+            | '\u{2021}'
+            | '\u{a7}'
+            | '#'
+            | '\u{b9}'
+            | '\u{b2}'
+            | '\u{b3}'
+            | '\u{2070}'
+    ) || ('\u{2074}'..='\u{2079}').contains(&ch)
+}
+
+fn is_punct(w: &str) -> bool {
+    matches!(w, "(" | ")" | ",")
+}
+
+/// The loose form of a normalized key, as words: footnote marks (`*`, `†`,
+/// `‡`, `§`, `#`, superscript digits, `[...]` groups, digits ending the last
+/// word after a letter, a last word of digits, a parenthesis with a digit in it, such as `(1)` or `(UNSCR 1244)`)
+/// dropped; `(`, `)` and `,` words of their own, and `:` too, read as a
+/// comma; `&` read as `and` and abbreviations spelled out (see
+/// [`spelled_out`]); every `the` dropped, and with it the empty parentheses
+/// and the stray commas (first, last, doubled, before `and` or `)`) that
+/// leaves. `None` if it has more than [`MAX_WORDS`] words. Must match
+/// `loose` in `tools/gen_countries.py`, which puts every key's loose form
+/// among the keys.
+fn loosen(key: &str) -> Option<Words<'_>> {
+    let mut tokens = Words::new();
+    let mut start: Option<usize> = None;
+    let mut in_bracket = false;
+    let mut ok = true;
+    for (i, ch) in key.char_indices() {
+        if in_bracket {
+            in_bracket = ch != ']';
+            continue;
+        }
+        let word_char =
+            !(matches!(ch, ' ' | '(' | ')' | ',' | ':' | '&' | '[') || is_footnote_mark(ch));
+        if word_char {
+            start.get_or_insert(i);
+            continue;
+        }
+        ok &= end_word(key, &mut tokens, &mut start, i);
+        ok &= match ch {
+            '(' => tokens.push("("),
+            ')' => tokens.push(")"),
+            ',' | ':' => tokens.push(","),
+            '&' => tokens.push("and"),
+            '[' => {
+                in_bracket = true;
+                true
+            }
+            _ => true,
+        };
+    }
+    ok &= end_word(key, &mut tokens, &mut start, key.len());
+    if !ok {
+        return None;
+    }
+    // a footnote number glued to or after the last word ("Sudan2", "Sudan 2";
+    // not "S/RES/1244")
+    if let Some(&last) = tokens.as_slice().last() {
+        if !is_punct(last) {
+            let cut = last.trim_end_matches(|c: char| c.is_ascii_digit());
+            if cut.chars().next_back().is_some_and(char::is_alphabetic) {
+                tokens.words[tokens.len - 1] = cut;
+            } else if cut.is_empty()
+                && tokens.as_slice().iter().filter(|w| !is_punct(w)).count() > 1
+            {
+                tokens.len -= 1;
+            }
+        }
+    }
+    let t = tokens.as_slice();
+    let mut out = Words::new();
+    let mut i = 0;
+    while i < t.len() {
+        let next = t.get(i + 1).copied();
+        if t[i] == "(" && next == Some(")") {
+            i += 2;
+            continue;
+        }
+        if t[i] == "(" {
+            // a parenthesis with a digit in it: "(1)", "(UNSCR 1244)"
+            if let Some(len) = t[i + 1..].iter().position(|x| *x == ")") {
+                let inner = &t[i + 1..i + 1 + len];
+                if !inner.contains(&"(")
+                    && inner.iter().any(|x| x.bytes().any(|b| b.is_ascii_digit()))
+                {
+                    i += len + 2;
+                    continue;
+                }
+            }
+        }
+        if t[i] == ","
+            && (matches!(out.as_slice().last(), None | Some(&",") | Some(&"("))
+                || matches!(next, None | Some("and") | Some(")") | Some(",")))
+        {
+            i += 1;
+            continue;
+        }
+        out.push(t[i]);
+        i += 1;
+    }
+    Some(out)
+}
+
+/// Ends the word of `key` that began at `start` (if any) at `end`, pushing
+/// it as [`loosen`] reads it; `false` if there is no room.
+fn end_word<'a>(
+    key: &'a str,
+    tokens: &mut Words<'a>,
+    start: &mut Option<usize>,
+    end: usize,
+) -> bool {
+    let Some(s) = start.take() else { return true };
+    match &key[s..end] {
+        "the" => true,
+        w => tokens.push(spelled_out(w)),
+    }
+}
+
+/// The abbreviations that the loose form spells out (and `island`, read as
+/// `islands`). Must match `LOOSE_WORDS` in `tools/gen_countries.py`.
+fn spelled_out(w: &str) -> &str {
+    match w {
+        "br" | "brit" => "british",
+        "dem" => "democratic",
+        "eq" => "equatorial",
+        "fed" => "federal",
+        "fr" => "french",
+        "i" | "is" | "isl" | "island" => "islands",
+        "rep" => "republic",
+        "st" => "saint",
+        "sts" => "states",
+        "ter" | "terr" => "territory",
+        _ => w,
+    }
+}
+
+/// Words of official long forms that come before "of" (`Republic of`,
+/// `Kingdom of`, `Independent State of`, `Territory of`), besides
+/// `democratic` and `people's` (see [`is_long_form_word`]).
+const STATE_WORDS: [&str; 33] = [
+    "arab",
+    "bailiwick",
+    "bolivarian",
+    "co",
+    "collectivity",
+    "commonwealth",
+    "cooperative",
+    "country",
+    "department",
+    "duchy",
+    "emirate",
+    "federal",
+    "federated",
+    "federation",
+    "federative",
+    "grand",
+    "hashemite",
+    "independent",
+    "islamic",
+    "kingdom",
+    "operative",
+    "oriental",
+    "overseas",
+    "plurinational",
+    "principality",
+    "republic",
+    "socialist",
+    "state",
+    "states",
+    "sultanate",
+    "territorial",
+    "territory",
+    "union",
+];
+
+fn is_state_word(w: &str) -> bool {
+    STATE_WORDS.binary_search(&w).is_ok()
+}
+
+/// A word of an official long form before its "of".
+fn is_long_form_word(w: &str) -> bool {
+    is_state_word(w) || w == "democratic" || w == "people's"
+}
+
+/// `Republic of Moldova` -> Moldova: the country of the words after a run of
+/// long-form words and `of`, unless another country has a key that ends in
+/// `of` and those words. So `Federal Democratic Republic of Nepal` is Nepal,
+/// but a long form ending in `of Congo` is not read as the Congo (the
+/// Democratic Republic of the Congo ends so), nor one ending in `of China`
+/// as China (`Taiwan, Province of China`).
+fn official_short(w: &[&str]) -> Option<u16> {
+    let n = w.iter().take_while(|x| is_long_form_word(x)).count();
+    if n == 0 || w.get(n) != Some(&"of") || n + 1 >= w.len() {
+        return None;
+    }
+    let rest = &w[n + 1..];
+    let id = find(&[rest])?;
+    // " of congo"
+    let mut tail = KeyBuf::new();
+    if !(tail.push(" of") && tail.push_words(&[rest])) {
+        return None;
+    }
+    let tail = tail.as_str();
+    let other = ALIASES.iter().any(|&(k, kid)| kid != id && k.ends_with(tail));
+    (!other).then_some(id)
+}
+
+/// The words of `parts` as a key, or read as an official long form.
+fn find_official(parts: &[&[&str]]) -> Option<u16> {
+    if let Some(id) = find(parts) {
+        return Some(id);
+    }
+    let mut joined = Words::new();
+    for w in parts.iter().flat_map(|p| p.iter()) {
+        if !joined.push(w) {
+            return None;
+        }
+    }
+    official_short(joined.as_slice())
+}
+
+/// Whether `t` is the country that lists attach to `x` as a qualifier.
+fn qualifies(x: Option<u16>, t: Option<u16>) -> Option<u16> {
+    let (x, t) = (x?, t?);
+    (PARENT[x as usize] == t).then_some(x)
+}
+
+/// A name in two parts, `a` the name and `b` what a list wrote after it
+/// (`Korea, South`, `Congo, Republic of the`, `Korea (South)`, `Guam (US)`).
+fn two_parts(a: &[&str], b: &[&str]) -> Option<u16> {
+    // `occupied Palestinian territory, including east Jerusalem`
+    if matches!(b.first(), Some(&("including" | "incl" | "excluding" | "excl" | "except"))) {
+        return find(&[a]);
+    }
+    find_official(&[b, a])
+        .or_else(|| find_official(&[b, &["of"], a]))
+        // `Somalia, Fed. Rep.`, `Congo (Republic)`
+        .or_else(|| b.iter().all(|w| is_state_word(w)).then(|| find(&[a])).flatten())
+        // a territory and its country, either way round
+        .or_else(|| qualifies(find(&[a]), find_part(b)))
+        .or_else(|| qualifies(find(&[b]), find_part(a)))
+}
+
+/// `X (Y)` where `X` and `Y` name the same country (`Myanmar (Burma)`,
+/// `North Macedonia (formerly Macedonia)`), or `Y` names a country whose
+/// name holds `X` as whole words (`Congo (DRC)`, `Congo (Zaire)`).
+fn x_and_y(x: &[&str], y: &[&str]) -> Option<u16> {
+    let y = match y {
+        ["formerly" | "former" | "previously" | "now", rest @ ..] if !rest.is_empty() => rest,
+        _ => y,
+    };
+    let y_id = find(&[y])?;
+    if find(&[x]) == Some(y_id) {
+        return Some(y_id);
+    }
+    let mut name = KeyBuf::new();
+    if !normalize(ENTRIES[y_id as usize].name, |ch| name.push_char(ch)) {
+        return None;
+    }
+    let name = std::str::from_utf8(strip_article(name.as_str().as_bytes())).ok()?;
+    let mut loose_name = KeyBuf::new();
+    let mut x_key = KeyBuf::new();
+    let words = loosen(name)?;
+    (loose_name.push_words(&[words.as_slice()])
+        && x_key.push_words(&[x])
+        && x_key.len > 0
+        && contains_words(loose_name.as_str(), x_key.as_str()))
+    .then_some(y_id)
+}
+
+/// `p` without the punctuation words and `of`s at either end.
+fn trim_joints<'a, 'b>(mut p: &'b [&'a str]) -> &'b [&'a str] {
+    while let [first, rest @ ..] = p {
+        if !(is_punct(first) || *first == "of") {
+            break;
+        }
+        p = rest;
+    }
+    while let [rest @ .., last] = p {
+        if !(is_punct(last) || *last == "of") {
+            break;
+        }
+        p = rest;
+    }
+    p
+}
+
+/// Drops the qualifier words `SAR`, `Special Administrative Region` and
+/// `Province`, then reads what is left as a territory, or a territory and
+/// its country in either order (`Hong Kong SAR China`, `China, Hong Kong
+/// SAR`, `Taiwan Province of China`, `Hong Kong (China)`).
+fn qualified(w: &[&str]) -> Option<u16> {
+    let mut kept = Words::new();
+    let mut dropped = false;
+    let mut i = 0;
+    while i < w.len() {
+        if w[i] == "sar" || w[i] == "province" {
+            dropped = true;
+            i += 1;
+        } else if w[i..].starts_with(&["special", "administrative", "region"]) {
+            dropped = true;
+            i += 3;
+        } else {
+            kept.push(w[i]);
+            i += 1;
+        }
+    }
+    let kept = kept.as_slice();
+    if dropped {
+        if let Some(id) = find(&[trim_joints(kept)]) {
+            if PARENT[id as usize] != NONE {
+                return Some(id);
+            }
+        }
+    }
+    if kept.len() > MAX_SPLIT_WORDS {
+        return None;
+    }
+    (1..kept.len()).find_map(|k| {
+        let (a, b) = (trim_joints(&kept[..k]), trim_joints(&kept[k..]));
+        if a.is_empty() || b.is_empty() {
+            return None;
+        }
+        qualifies(find(&[a]), find_part(b)).or_else(|| qualifies(find(&[b]), find_part(a)))
+    })
+}
+
+/// The fallback of [`name_lookup`] for a normalized key that is no key: its
+/// loose form (see [`loosen`]: `Netherlands (the)`, `Kosovo*`, `St. Kitts &
+/// Nevis`), then, on that form, in this order:
+///
+/// 1. one comma ([`two_parts`]): `Korea, South` -> `South Korea`, `Congo,
+///    Republic of the` -> `Republic of the Congo`, `Somalia, Fed. Rep.` ->
+///    `Somalia`, `Taiwan, China` (a territory and its country), `occupied
+///    Palestinian territory, including east Jerusalem`;
+/// 2. a final parenthesis: `Korea (South)`, `Congo (Republic)`, `Puerto Rico
+///    (US)` as in 1; `Myanmar (Burma)`, `Congo (DRC)` ([`x_and_y`]);
+/// 3. an official long form ([`official_short`]): `Republic of Moldova`,
+///    `Kingdom of Spain`;
+/// 4. a long form without its `of`: `Dem. Rep. Congo`;
+/// 5. an abbreviated compass point ([`compass_point`]): `S. Sudan`;
+/// 6. China's SARs and Taiwan with their qualifiers, and territories next to
+///    their country ([`qualified`]): `Hong Kong SAR China`, `Guam US`;
+/// 7. words cut short ([`cut_words`]): `Antigua and Barb.`.
+///
+/// Each rule accepts only a key of the table or a territory paired with the
+/// country that [`PARENT`] gives it, so an ambiguous name (`Korea`, `Virgin
+/// Islands`) stays unknown. The key is at most [`KEY_CAP`] bytes, so this
+/// does a bounded number of lookups, each linear in the key.
+fn loose_lookup(key: &str) -> Option<u16> {
+    let words = loosen(key)?;
+    let w = words.as_slice();
+    if w.is_empty() {
+        return None;
+    }
+    if let Some(id) = find(&[w]) {
+        return Some(id);
+    }
+    let mut commas = w.iter().enumerate().filter(|(_, x)| **x == ",");
+    if let (Some((i, _)), None) = (commas.next(), commas.next()) {
+        if let Some(id) = two_parts(&w[..i], &w[i + 1..]) {
+            return Some(id);
+        }
+    }
+    if let [init @ .., ")"] = w {
+        if let Some(open) = init.iter().rposition(|x| *x == "(") {
+            let (x, y) = (&init[..open], &init[open + 1..]);
+            if !x.is_empty() && !y.iter().any(|t| is_punct(t)) {
+                if let Some(id) = two_parts(x, y).or_else(|| x_and_y(x, y)) {
+                    return Some(id);
+                }
+            }
+        }
+    }
+    if let Some(id) = official_short(w) {
+        return Some(id);
+    }
+    // `Dem. Rep. Congo` -> `Democratic Republic of Congo`
+    let n = w.iter().take_while(|x| is_long_form_word(x)).count();
+    if n > 0 && n < w.len() && w[n] != "of" {
+        if let Some(id) = find(&[&w[..n], &["of"], &w[n..]]) {
+            return Some(id);
+        }
+    }
+    compass_point(w).or_else(|| qualified(w)).or_else(|| cut_words(w))
+}
+
+/// `Antigua and Barb.`, `St. Vin. and Gren.`: a name with words cut short.
+/// The keys with as many words, each word the same or, for a cut word,
+/// beginning with it; at least one word the same. A cut word has three or
+/// more letters and is a whole word of no key, so `Dominica Rep.` does not
+/// become the Dominican Republic. `None` unless the keys found are of one
+/// country.
+fn cut_words(w: &[&str]) -> Option<u16> {
+    if w.len() < 2 || w.len() > MAX_SPLIT_WORDS {
+        return None;
+    }
+    // bit i: w[i] is a whole word of some key
+    let mut whole = 0u32;
+    for (k, _) in ALIASES.iter() {
+        for kw in k.split(' ') {
+            for (i, x) in w.iter().enumerate() {
+                if *x == kw {
+                    whole |= 1 << i;
+                }
+            }
+        }
+    }
+    let mut found = None;
+    for &(k, id) in ALIASES.iter() {
+        let mut kws = k.split(' ');
+        let (mut same, mut cut) = (false, false);
+        let fits = w.iter().enumerate().all(|(i, x)| match kws.next() {
+            Some(kw) if kw == *x => {
+                same = true;
+                true
+            }
+            Some(kw)
+                if whole & (1 << i) == 0
+                    && x.len() >= 3
+                    && kw.len() > x.len()
+                    && kw.starts_with(x) =>
+            {
+                cut = true;
+                true
+            }
+            _ => false,
+        });
+        if fits && kws.next().is_none() && same && cut {
+            if found.is_some_and(|f| f != id) {
+                return None;
+            }
+            found = Some(id);
+        }
+    }
+    found
+}
+
+/// `S. Sudan`, `N. Mariana Is.`, `W. Sahara`: a first word `n`, `s`, `e` or
+/// `w` read as `north` or `northern` (and so on), if that gives one country.
+fn compass_point(w: &[&str]) -> Option<u16> {
+    let (first, rest) = w.split_first()?;
+    let forms: [&str; 2] = match *first {
+        "n" => ["north", "northern"],
+        "s" => ["south", "southern"],
+        "e" => ["east", "eastern"],
+        "w" => ["west", "western"],
+        _ => return None,
+    };
+    let (a, b) = (find(&[&[forms[0]], rest]), find(&[&[forms[1]], rest]));
+    match (a, b) {
+        (Some(a), Some(b)) => (a == b).then_some(a),
+        _ => a.or(b),
+    }
+}
+
+/// Like [`find`] for the country part of a territory's name, which may also
+/// be a two- or three-letter code (`Aruba (NL)`) or an adjective (`New
+/// Caledonia (Fr.)`).
+fn find_part(p: &[&str]) -> Option<u16> {
+    find(&[p]).or_else(|| match p {
+        [one] => code_lookup(one.as_bytes()).map(Country::id).or_else(|| {
+            PARENT_ADJECTIVES
+                .binary_search_by(|(a, _)| a.cmp(one))
+                .ok()
+                .map(|i| PARENT_ADJECTIVES[i].1)
+        }),
+        _ => None,
+    })
 }
 
 /// The nearest countries to an unknown value, best first, at most three.
@@ -521,14 +1151,16 @@ fn suggest(s: &str) -> Vec<Country> {
     if s.len() > MAX_SUGGEST_INPUT {
         return Vec::new();
     }
-    let mut query: Vec<char> = Vec::with_capacity(s.len());
+    let mut normalized = String::with_capacity(s.len());
     normalize(s, |c| {
-        query.push(c);
+        normalized.push(c);
         true
     });
-    if query.starts_with(&['t', 'h', 'e', ' ']) {
-        query.drain(..4);
-    }
+    let normalized = normalized.strip_prefix("the ").unwrap_or(&normalized);
+    // compared in loose form, so footnote marks and the like do not count
+    let loose = loosen(normalized).map(|w| w.as_slice().join(" ")).unwrap_or_default();
+    let query: Vec<char> =
+        if loose.is_empty() { normalized.chars().collect() } else { loose.chars().collect() };
     let n = query.len();
     if n == 0 {
         return Vec::new();

@@ -2643,10 +2643,291 @@ pub(super) static FOLD: [&str; 400] = [
     "ɉ", "ɉ", "ɋ", "ɋ", "ɍ", "ɍ", "ɏ", "ɏ",
 ];
 
+/// The id of the country that lists attach to each country's name as a
+/// qualifier (`Aruba (the Netherlands)`, `Hong Kong SAR, China`), or `u16::MAX`.
+pub(super) static PARENT: [u16; COUNT] = [
+    171, // ABW: NLD
+    u16::MAX, // AFG
+    u16::MAX, // AGO
+    83, // AIA: GBR
+    76, // ALA: FIN
+    u16::MAX, // ALB
+    u16::MAX, // AND
+    171, // ANT: NLD
+    u16::MAX, // ARE
+    u16::MAX, // ARG
+    u16::MAX, // ARM
+    240, // ASM: USA
+    u16::MAX, // ATA
+    79, // ATF: FRA
+    u16::MAX, // ATG
+    u16::MAX, // AUS
+    u16::MAX, // AUT
+    u16::MAX, // AZE
+    187, // AZO: PRT
+    u16::MAX, // BDI
+    u16::MAX, // BEL
+    u16::MAX, // BEN
+    171, // BES: NLD
+    u16::MAX, // BFA
+    u16::MAX, // BGD
+    u16::MAX, // BGR
+    u16::MAX, // BHR
+    u16::MAX, // BHS
+    u16::MAX, // BIH
+    79, // BLM: FRA
+    u16::MAX, // BLR
+    u16::MAX, // BLZ
+    83, // BMU: GBR
+    u16::MAX, // BOL
+    u16::MAX, // BRA
+    u16::MAX, // BRB
+    u16::MAX, // BRN
+    u16::MAX, // BTN
+    172, // BVT: NOR
+    u16::MAX, // BWA
+    u16::MAX, // CAF
+    73, // CAI: ESP
+    u16::MAX, // CAN
+    15, // CCK: AUS
+    u16::MAX, // CHE
+    83, // CHI: GBR
+    u16::MAX, // CHL
+    u16::MAX, // CHN
+    u16::MAX, // CIV
+    u16::MAX, // CMR
+    u16::MAX, // COD
+    u16::MAX, // COG
+    175, // COK: NZL
+    u16::MAX, // COL
+    u16::MAX, // COM
+    u16::MAX, // CPV
+    u16::MAX, // CRI
+    u16::MAX, // CUB
+    171, // CUW: NLD
+    15, // CXR: AUS
+    83, // CYM: GBR
+    u16::MAX, // CYP
+    u16::MAX, // CZE
+    u16::MAX, // DEU
+    u16::MAX, // DJI
+    u16::MAX, // DMA
+    u16::MAX, // DNK
+    u16::MAX, // DOM
+    u16::MAX, // DZA
+    u16::MAX, // ECU
+    u16::MAX, // EGY
+    u16::MAX, // ERI
+    u16::MAX, // ESH
+    u16::MAX, // ESP
+    u16::MAX, // EST
+    u16::MAX, // ETH
+    u16::MAX, // FIN
+    u16::MAX, // FJI
+    83, // FLK: GBR
+    u16::MAX, // FRA
+    66, // FRO: DNK
+    u16::MAX, // FSM
+    u16::MAX, // GAB
+    u16::MAX, // GBR
+    u16::MAX, // GEO
+    83, // GGY: GBR
+    u16::MAX, // GHA
+    83, // GIB: GBR
+    u16::MAX, // GIN
+    69, // GLI: ECU
+    79, // GLP: FRA
+    u16::MAX, // GMB
+    u16::MAX, // GNB
+    u16::MAX, // GNQ
+    u16::MAX, // GRC
+    u16::MAX, // GRD
+    66, // GRL: DNK
+    u16::MAX, // GTM
+    79, // GUF: FRA
+    240, // GUM: USA
+    u16::MAX, // GUY
+    47, // HKG: CHN
+    15, // HMD: AUS
+    u16::MAX, // HND
+    u16::MAX, // HRV
+    u16::MAX, // HTI
+    u16::MAX, // HUN
+    u16::MAX, // IDN
+    83, // IMN: GBR
+    u16::MAX, // IND
+    83, // IOT: GBR
+    u16::MAX, // IRL
+    u16::MAX, // IRN
+    u16::MAX, // IRQ
+    u16::MAX, // ISL
+    u16::MAX, // ISR
+    u16::MAX, // ITA
+    u16::MAX, // JAM
+    83, // JEY: GBR
+    u16::MAX, // JOR
+    u16::MAX, // JPN
+    u16::MAX, // KAZ
+    u16::MAX, // KEN
+    u16::MAX, // KGZ
+    u16::MAX, // KHM
+    u16::MAX, // KIR
+    u16::MAX, // KNA
+    u16::MAX, // KOR
+    u16::MAX, // KWT
+    u16::MAX, // LAO
+    u16::MAX, // LBN
+    u16::MAX, // LBR
+    u16::MAX, // LBY
+    u16::MAX, // LCA
+    u16::MAX, // LIE
+    u16::MAX, // LKA
+    u16::MAX, // LSO
+    u16::MAX, // LTU
+    u16::MAX, // LUX
+    u16::MAX, // LVA
+    47, // MAC: CHN
+    79, // MAF: FRA
+    u16::MAX, // MAR
+    u16::MAX, // MCO
+    u16::MAX, // MDA
+    u16::MAX, // MDG
+    u16::MAX, // MDV
+    u16::MAX, // MEX
+    u16::MAX, // MHL
+    u16::MAX, // MKD
+    u16::MAX, // MLI
+    u16::MAX, // MLT
+    u16::MAX, // MMR
+    u16::MAX, // MNE
+    u16::MAX, // MNG
+    240, // MNP: USA
+    u16::MAX, // MOZ
+    u16::MAX, // MRT
+    83, // MSR: GBR
+    79, // MTQ: FRA
+    u16::MAX, // MUS
+    u16::MAX, // MWI
+    u16::MAX, // MYS
+    79, // MYT: FRA
+    u16::MAX, // NAM
+    79, // NCL: FRA
+    u16::MAX, // NER
+    15, // NFK: AUS
+    u16::MAX, // NGA
+    u16::MAX, // NIC
+    175, // NIU: NZL
+    u16::MAX, // NLD
+    u16::MAX, // NOR
+    u16::MAX, // NPL
+    u16::MAX, // NRU
+    u16::MAX, // NZL
+    u16::MAX, // OMN
+    u16::MAX, // PAK
+    u16::MAX, // PAN
+    83, // PCN: GBR
+    u16::MAX, // PER
+    u16::MAX, // PHL
+    u16::MAX, // PLW
+    u16::MAX, // PNG
+    u16::MAX, // POL
+    240, // PRI: USA
+    u16::MAX, // PRK
+    u16::MAX, // PRT
+    u16::MAX, // PRY
+    u16::MAX, // PSE
+    79, // PYF: FRA
+    u16::MAX, // QAT
+    79, // REU: FRA
+    u16::MAX, // ROU
+    u16::MAX, // RUS
+    u16::MAX, // RWA
+    u16::MAX, // SAU
+    u16::MAX, // SDN
+    u16::MAX, // SEN
+    u16::MAX, // SGP
+    83, // SGS: GBR
+    83, // SHN: GBR
+    172, // SJM: NOR
+    u16::MAX, // SLB
+    u16::MAX, // SLE
+    u16::MAX, // SLV
+    u16::MAX, // SMR
+    u16::MAX, // SOM
+    79, // SPM: FRA
+    u16::MAX, // SRB
+    u16::MAX, // SSD
+    u16::MAX, // STP
+    u16::MAX, // SUR
+    u16::MAX, // SVK
+    u16::MAX, // SVN
+    u16::MAX, // SWE
+    u16::MAX, // SWZ
+    171, // SXM: NLD
+    u16::MAX, // SYC
+    u16::MAX, // SYR
+    83, // TCA: GBR
+    u16::MAX, // TCD
+    u16::MAX, // TGO
+    u16::MAX, // THA
+    u16::MAX, // TIB
+    u16::MAX, // TJK
+    175, // TKL: NZL
+    u16::MAX, // TKM
+    u16::MAX, // TLS
+    u16::MAX, // TON
+    u16::MAX, // TTO
+    u16::MAX, // TUN
+    u16::MAX, // TUR
+    u16::MAX, // TUV
+    47, // TWN: CHN
+    u16::MAX, // TZA
+    u16::MAX, // UGA
+    u16::MAX, // UKR
+    240, // UMI: USA
+    u16::MAX, // URY
+    u16::MAX, // USA
+    u16::MAX, // UZB
+    u16::MAX, // VAT
+    u16::MAX, // VCT
+    u16::MAX, // VEN
+    83, // VGB: GBR
+    240, // VIR: USA
+    u16::MAX, // VNM
+    u16::MAX, // VUT
+    79, // WLF: FRA
+    u16::MAX, // WSM
+    u16::MAX, // XKX
+    u16::MAX, // XXA
+    u16::MAX, // XXX
+    u16::MAX, // YEM
+    u16::MAX, // ZAF
+    u16::MAX, // ZMB
+    u16::MAX, // ZWE
+];
+
+/// Adjectives of the countries of [`PARENT`], sorted, with their id.
+pub(super) static PARENT_ADJECTIVES: [(&str, u16); 12] = [
+    ("american", 240), // USA
+    ("australian", 15), // AUS
+    ("british", 83), // GBR
+    ("chinese", 47), // CHN
+    ("danish", 66), // DNK
+    ("dutch", 171), // NLD
+    ("ecuadorian", 69), // ECU
+    ("finnish", 76), // FIN
+    ("french", 79), // FRA
+    ("norwegian", 172), // NOR
+    ("portuguese", 187), // PRT
+    ("spanish", 73), // ESP
+];
+
 /// Normalized names and aliases with their country id, sorted by bytes.
-pub(super) static ALIASES: [(&str, u16); 760] = [
+pub(super) static ALIASES: [(&str, u16); 908] = [
     ("afghanistan", 1), // AFG
+    ("aland", 4), // ALA
     ("aland islands", 4), // ALA
+    ("aland islands ( finland )", 4), // ALA
     ("aland islands (finland)", 4), // ALA
     ("albania", 5), // ALB
     ("algeria", 68), // DZA
@@ -2654,6 +2935,7 @@ pub(super) static ALIASES: [(&str, u16); 760] = [
     ("andorra", 6), // AND
     ("angola", 2), // AGO
     ("anguilla", 3), // AIA
+    ("anguilla ( united kingdom )", 3), // AIA
     ("anguilla (united kingdom)", 3), // AIA
     ("antarctica", 12), // ATA
     ("antigua & barbuda", 14), // ATG
@@ -2665,11 +2947,13 @@ pub(super) static ALIASES: [(&str, u16); 760] = [
     ("argentine republic", 9), // ARG
     ("armenia", 10), // ARM
     ("aruba", 0), // ABW
+    ("aruba ( netherlands )", 0), // ABW
     ("aruba (the netherlands)", 0), // ABW
     ("australia", 15), // AUS
     ("austria", 16), // AUT
     ("azerbaijan", 17), // AZE
     ("azores islands", 18), // AZO
+    ("azores islands ( portugal )", 18), // AZO
     ("azores islands (portugal)", 18), // AZO
     ("bahamas", 27), // BHS
     ("bahamas (the)", 27), // BHS
@@ -2686,8 +2970,13 @@ pub(super) static ALIASES: [(&str, u16); 760] = [
     ("bolivarian rep of venezuela", 244), // VEN
     ("bolivarian republic of venezuela", 244), // VEN
     ("bolivia", 33), // BOL
+    ("bolivia ( plurinational state of )", 33), // BOL
     ("bolivia (plurinational state of)", 33), // BOL
+    ("bolivia , plurinational state of", 33), // BOL
     ("bolivia, plurinational state of", 33), // BOL
+    ("bonaire , saint eustatius and saba", 22), // BES
+    ("bonaire , saint eustatius and saba ( netherlands )", 22), // BES
+    ("bonaire , sint eustatius and saba", 22), // BES
     ("bonaire, saint eustatius & saba", 22), // BES
     ("bonaire, saint eustatius and saba", 22), // BES
     ("bonaire, saint eustatius and saba (the netherlands)", 22), // BES
@@ -2699,6 +2988,7 @@ pub(super) static ALIASES: [(&str, u16); 760] = [
     ("bosnia herzegovina", 28), // BIH
     ("botswana", 39), // BWA
     ("bouvet island", 38), // BVT
+    ("bouvet islands", 38), // BVT
     ("brazil", 34), // BRA
     ("britain", 83), // GBR
     ("british indian ocean territory", 110), // IOT
@@ -2715,9 +3005,12 @@ pub(super) static ALIASES: [(&str, u16); 760] = [
     ("cameroon", 49), // CMR
     ("canada", 42), // CAN
     ("canary islands", 41), // CAI
+    ("canary islands ( spain )", 41), // CAI
     ("canary islands (spain)", 41), // CAI
     ("cape verde", 55), // CPV
+    ("cape verde islands", 55), // CPV
     ("car", 40), // CAF
+    ("caribbean netherlands", 22), // BES
     ("cayman islands", 60), // CYM
     ("cayman islands (the)", 60), // CYM
     ("central african rep", 40), // CAF
@@ -2728,36 +3021,61 @@ pub(super) static ALIASES: [(&str, u16); 760] = [
     ("channel islands", 45), // CHI
     ("chile", 46), // CHL
     ("china", 47), // CHN
+    ("china , hong kong sar", 101), // HKG
+    ("china , hong kong special administrative region", 101), // HKG
+    ("china , macao sar", 140), // MAC
+    ("china , macao special administrative region", 140), // MAC
+    ("china , pr", 47), // CHN
     ("china hong kong", 101), // HKG
+    ("china hong kong ( special administrative region )", 101), // HKG
     ("china hong kong (special administrative region)", 101), // HKG
     ("china macau", 140), // MAC
+    ("china macau ( special administrative region )", 140), // MAC
     ("china macau (special administrative region)", 140), // MAC
+    ("china pr", 47), // CHN
     ("china taiwan province", 234), // TWN
     ("china, hong kong sar", 101), // HKG
     ("china, hong kong special administrative region", 101), // HKG
     ("china, macao sar", 140), // MAC
     ("china, macao special administrative region", 140), // MAC
+    ("china, pr", 47), // CHN
+    ("chinese taipei", 234), // TWN
     ("christmas island", 59), // CXR
     ("christmas island (australia)", 59), // CXR
+    ("christmas islands", 59), // CXR
+    ("christmas islands ( australia )", 59), // CXR
     ("co operative rep of guyana", 100), // GUY
     ("co operative republic of guyana", 100), // GUY
+    ("cocos ( keeling ) islands", 43), // CCK
+    ("cocos ( keeling ) islands ( australia )", 43), // CCK
     ("cocos (keeling) islands", 43), // CCK
     ("cocos (keeling) islands (australia)", 43), // CCK
     ("cocos (keeling) islands (the)", 43), // CCK
+    ("cocos islands", 43), // CCK
     ("colombia", 53), // COL
+    ("commonwealth of bahamas", 27), // BHS
     ("commonwealth of dominica", 65), // DMA
     ("commonwealth of the bahamas", 27), // BHS
     ("comoros", 54), // COM
     ("comoros (the)", 54), // COM
     ("congo", 51), // COG
+    ("congo ( brazzaville )", 51), // COG
+    ("congo ( democratic republic of )", 50), // COD
+    ("congo ( drc )", 50), // COD
+    ("congo ( kinshasa )", 50), // COD
     ("congo (brazzaville)", 51), // COG
+    ("congo (drc)", 50), // COD
     ("congo (kinshasa)", 50), // COD
     ("congo (the dem rep of the)", 50), // COD
     ("congo (the democratic republic of the)", 50), // COD
     ("congo (the)", 51), // COG
+    ("congo , democratic republic", 50), // COD
+    ("congo , democratic republic of", 50), // COD
+    ("congo , republic", 51), // COG
     ("congo brazzaville", 51), // COG
     ("congo dr", 50), // COD
     ("congo kinshasa", 50), // COD
+    ("congo republic", 51), // COG
     ("congo, dem rep", 50), // COD
     ("congo, rep", 51), // COG
     ("congo, the dem rep of the", 50), // COD
@@ -2769,6 +3087,7 @@ pub(super) static ALIASES: [(&str, u16); 760] = [
     ("croatia", 104), // HRV
     ("cuba", 57), // CUB
     ("curacao", 58), // CUW
+    ("curacao ( netherlands )", 58), // CUW
     ("curacao (the netherlands)", 58), // CUW
     ("cyprus", 61), // CYP
     ("czech rep", 62), // CZE
@@ -2793,6 +3112,7 @@ pub(super) static ALIASES: [(&str, u16); 760] = [
     ("dominican rep (the)", 67), // DOM
     ("dominican republic", 67), // DOM
     ("dominican republic (the)", 67), // DOM
+    ("dpr korea", 186), // PRK
     ("dprk", 186), // PRK
     ("dr congo", 50), // COD
     ("drc", 50), // COD
@@ -2801,6 +3121,7 @@ pub(super) static ALIASES: [(&str, u16); 760] = [
     ("eastern republic of uruguay", 239), // URY
     ("ecuador", 69), // ECU
     ("egypt", 70), // EGY
+    ("egypt , arab republic", 70), // EGY
     ("egypt, arab rep", 70), // EGY
     ("el salvador", 205), // SLV
     ("equatorial guinea", 93), // GNQ
@@ -2810,9 +3131,12 @@ pub(super) static ALIASES: [(&str, u16); 760] = [
     ("ethiopia", 75), // ETH
     ("faeroe islands", 80), // FRO
     ("falkland islands", 78), // FLK
+    ("falkland islands ( malvinas )", 78), // FLK
     ("falkland islands (malvinas)", 78), // FLK
     ("falkland islands (the) [malvinas]", 78), // FLK
+    ("falkland islands [malvinas]", 78), // FLK
     ("faroe islands", 80), // FRO
+    ("faroe islands ( denmark )", 80), // FRO
     ("faroe islands (denmark)", 80), // FRO
     ("faroe islands (the)", 80), // FRO
     ("federal dem rep of ethiopia", 75), // ETH
@@ -2831,21 +3155,29 @@ pub(super) static ALIASES: [(&str, u16); 760] = [
     ("former yugoslav republic of macedonia", 149), // MKD
     ("france", 79), // FRA
     ("french guiana", 98), // GUF
+    ("french guiana ( france )", 98), // GUF
     ("french guiana (france)", 98), // GUF
     ("french polynesia", 190), // PYF
+    ("french polynesia ( france )", 190), // PYF
     ("french polynesia (france)", 190), // PYF
     ("french rep", 79), // FRA
     ("french republic", 79), // FRA
+    ("french southern and antarctic lands", 13), // ATF
     ("french southern territories", 13), // ATF
     ("french southern territories (the)", 13), // ATF
+    ("fyr macedonia", 149), // MKD
+    ("fyrom", 149), // MKD
     ("gabon", 82), // GAB
     ("gabonese rep", 82), // GAB
     ("gabonese republic", 82), // GAB
     ("galapagos islands", 89), // GLI
+    ("galapagos islands ( ecuador )", 89), // GLI
     ("galapagos islands (ecuador)", 89), // GLI
     ("gambia", 91), // GMB
     ("gambia (the)", 91), // GMB
     ("gambia, the", 91), // GMB
+    ("gaza", 189), // PSE
+    ("gaza strip", 189), // PSE
     ("georgia", 84), // GEO
     ("germany", 63), // DEU
     ("ghana", 86), // GHA
@@ -2854,28 +3186,37 @@ pub(super) static ALIASES: [(&str, u16); 760] = [
     ("great britain", 83), // GBR
     ("greece", 94), // GRC
     ("greenland", 96), // GRL
+    ("greenland ( denmark )", 96), // GRL
     ("greenland (denmark)", 96), // GRL
     ("grenada", 95), // GRD
     ("guadeloupe", 90), // GLP
+    ("guadeloupe ( france )", 90), // GLP
     ("guadeloupe (france)", 90), // GLP
     ("guam", 99), // GUM
     ("guatemala", 97), // GTM
     ("guernsey", 85), // GGY
     ("guinea", 88), // GIN
+    ("guinea ( conakry )", 88), // GIN
+    ("guinea (conakry)", 88), // GIN
     ("guinea bissau", 92), // GNB
+    ("guinea conakry", 88), // GIN
     ("guyana", 100), // GUY
     ("haiti", 105), // HTI
     ("hashemite kingdom of jordan", 119), // JOR
     ("heard island & mcdonald islands", 102), // HMD
     ("heard island and mcdonald islands", 102), // HMD
     ("heard island and mcdonald islands (australia)", 102), // HMD
+    ("heard islands and mcdonald islands", 102), // HMD
+    ("heard islands and mcdonald islands ( australia )", 102), // HMD
     ("hellenic rep", 94), // GRC
     ("hellenic republic", 94), // GRC
     ("holy see", 242), // VAT
+    ("holy see ( vatican city state )", 242), // VAT
     ("holy see (the)", 242), // VAT
     ("holy see (vatican city state)", 242), // VAT
     ("honduras", 103), // HND
     ("hong kong", 101), // HKG
+    ("hong kong sar , china", 101), // HKG
     ("hong kong sar, china", 101), // HKG
     ("hungary", 106), // HUN
     ("iceland", 114), // ISL
@@ -2883,9 +3224,13 @@ pub(super) static ALIASES: [(&str, u16); 760] = [
     ("independent state of samoa", 250), // WSM
     ("india", 109), // IND
     ("indonesia", 107), // IDN
+    ("ir iran", 112), // IRN
     ("iran", 112), // IRN
+    ("iran ( islamic republic of )", 112), // IRN
     ("iran (islamic rep of)", 112), // IRN
     ("iran (islamic republic of)", 112), // IRN
+    ("iran , islamic republic", 112), // IRN
+    ("iran , islamic republic of", 112), // IRN
     ("iran, islamic rep", 112), // IRN
     ("iran, islamic rep of", 112), // IRN
     ("iran, islamic republic of", 112), // IRN
@@ -2899,12 +3244,16 @@ pub(super) static ALIASES: [(&str, u16); 760] = [
     ("islamic republic of iran", 112), // IRN
     ("islamic republic of mauritania", 157), // MRT
     ("islamic republic of pakistan", 177), // PAK
+    ("islas malvinas", 78), // FLK
     ("isle of man", 108), // IMN
+    ("isle of man ( united kingdom of great britain and northern ireland )", 108), // IMN
     ("isle of man (the united kingdom of great britain and northern ireland)", 108), // IMN
     ("israel", 115), // ISR
+    ("italian republic", 116), // ITA
     ("italy", 116), // ITA
     ("ivory coast", 48), // CIV
     ("jamaica", 117), // JAM
+    ("jan mayen", 202), // SJM
     ("japan", 120), // JPN
     ("jersey", 118), // JEY
     ("jordan", 119), // JOR
@@ -2918,6 +3267,7 @@ pub(super) static ALIASES: [(&str, u16); 760] = [
     ("kingdom of eswatini", 216), // SWZ
     ("kingdom of lesotho", 136), // LSO
     ("kingdom of morocco", 142), // MAR
+    ("kingdom of netherlands", 171), // NLD
     ("kingdom of norway", 172), // NOR
     ("kingdom of saudi arabia", 196), // SAU
     ("kingdom of spain", 73), // ESP
@@ -2926,10 +3276,18 @@ pub(super) static ALIASES: [(&str, u16); 760] = [
     ("kingdom of the netherlands", 171), // NLD
     ("kingdom of tonga", 229), // TON
     ("kiribati", 125), // KIR
+    ("korea ( democratic people's republic of )", 186), // PRK
+    ("korea ( republic of )", 127), // KOR
     ("korea (the dem people's rep of)", 186), // PRK
     ("korea (the democratic people's republic of)", 186), // PRK
     ("korea (the rep of)", 127), // KOR
     ("korea (the republic of)", 127), // KOR
+    ("korea , democratic people's republic", 186), // PRK
+    ("korea , democratic people's republic of", 186), // PRK
+    ("korea , republic", 127), // KOR
+    ("korea , republic of", 127), // KOR
+    ("korea dpr", 186), // PRK
+    ("korea republic", 127), // KOR
     ("korea, dem people's rep", 186), // PRK
     ("korea, dem people's rep of", 186), // PRK
     ("korea, democratic people's republic of", 186), // PRK
@@ -2958,10 +3316,12 @@ pub(super) static ALIASES: [(&str, u16); 760] = [
     ("lithuania", 137), // LTU
     ("luxembourg", 138), // LUX
     ("macao", 140), // MAC
+    ("macao sar , china", 140), // MAC
     ("macao sar, china", 140), // MAC
     ("macau", 140), // MAC
     ("macedonia", 149), // MKD
     ("madagascar", 145), // MDG
+    ("mainland china", 47), // CHN
     ("malawi", 161), // MWI
     ("malaysia", 162), // MYS
     ("maldives", 146), // MDV
@@ -2970,19 +3330,26 @@ pub(super) static ALIASES: [(&str, u16); 760] = [
     ("marshall islands", 148), // MHL
     ("marshall islands (the)", 148), // MHL
     ("martinique", 159), // MTQ
+    ("martinique ( france )", 159), // MTQ
     ("martinique (france)", 159), // MTQ
     ("mauritania", 157), // MRT
     ("mauritius", 160), // MUS
     ("mayotte", 163), // MYT
+    ("mayotte ( france )", 163), // MYT
     ("mayotte (france)", 163), // MYT
     ("mexico", 147), // MEX
     ("micronesia", 81), // FSM
+    ("micronesia ( federated states of )", 81), // FSM
     ("micronesia (federated states of)", 81), // FSM
+    ("micronesia , federal states", 81), // FSM
+    ("micronesia , federated states of", 81), // FSM
     ("micronesia, fed sts", 81), // FSM
     ("micronesia, federated states of", 81), // FSM
     ("moldova", 144), // MDA
+    ("moldova ( republic of )", 144), // MDA
     ("moldova (the rep of)", 144), // MDA
     ("moldova (the republic of)", 144), // MDA
+    ("moldova , republic of", 144), // MDA
     ("moldova, rep of", 144), // MDA
     ("moldova, republic of", 144), // MDA
     ("monaco", 143), // MCO
@@ -2996,10 +3363,13 @@ pub(super) static ALIASES: [(&str, u16); 760] = [
     ("nauru", 174), // NRU
     ("nepal", 173), // NPL
     ("netherlands", 171), // NLD
+    ("netherlands ( kingdom of )", 171), // NLD
     ("netherlands (kingdom of the)", 171), // NLD
     ("netherlands antilles", 7), // ANT
+    ("netherlands antilles ( netherlands )", 7), // ANT
     ("netherlands antilles (the netherlands)", 7), // ANT
     ("new caledonia", 165), // NCL
+    ("new caledonia ( france )", 165), // NCL
     ("new caledonia (france)", 165), // NCL
     ("new zealand", 175), // NZL
     ("nicaragua", 169), // NIC
@@ -3007,26 +3377,35 @@ pub(super) static ALIASES: [(&str, u16); 760] = [
     ("niger (the)", 166), // NER
     ("nigeria", 168), // NGA
     ("niue", 170), // NIU
+    ("niue ( new zealand )", 170), // NIU
     ("niue (new zealand)", 170), // NIU
     ("norfolk island", 167), // NFK
     ("norfolk island (australia)", 167), // NFK
+    ("norfolk islands", 167), // NFK
+    ("norfolk islands ( australia )", 167), // NFK
     ("north korea", 186), // PRK
     ("north macedonia", 149), // MKD
+    ("north macedonia , republic of", 149), // MKD
     ("north macedonia, rep of", 149), // MKD
     ("north macedonia, republic of", 149), // MKD
     ("northern mariana islands", 155), // MNP
+    ("northern mariana islands ( united states of america )", 155), // MNP
     ("northern mariana islands (the united states of america)", 155), // MNP
     ("northern mariana islands (the)", 155), // MNP
     ("norway", 172), // NOR
     ("not specified", 253), // XXX
+    ("occupied palestinian territories", 189), // PSE
     ("occupied palestinian territory", 189), // PSE
     ("oman", 176), // OMN
     ("opt", 189), // PSE
     ("pakistan", 177), // PAK
     ("palau", 182), // PLW
     ("palestine", 189), // PSE
+    ("palestine , state of", 189), // PSE
     ("palestine, state of", 189), // PSE
     ("palestinian", 189), // PSE
+    ("palestinian territories", 189), // PSE
+    ("palestinian territory", 189), // PSE
     ("panama", 178), // PAN
     ("papua new guinea", 183), // PNG
     ("paraguay", 188), // PRY
@@ -3047,10 +3426,13 @@ pub(super) static ALIASES: [(&str, u16); 760] = [
     ("portugal", 187), // PRT
     ("portuguese rep", 187), // PRT
     ("portuguese republic", 187), // PRT
+    ("pr china", 47), // CHN
     ("principality of andorra", 6), // AND
     ("principality of liechtenstein", 134), // LIE
     ("principality of monaco", 143), // MCO
     ("puerto rico", 185), // PRI
+    ("puerto rico ( united states )", 185), // PRI
+    ("puerto rico ( united states of america )", 185), // PRI
     ("puerto rico (the united states of america)", 185), // PRI
     ("puerto rico (united states)", 185), // PRI
     ("qatar", 191), // QAT
@@ -3158,6 +3540,7 @@ pub(super) static ALIASES: [(&str, u16); 760] = [
     ("republic of cameroon", 49), // CMR
     ("republic of chad", 221), // TCD
     ("republic of chile", 46), // CHL
+    ("republic of china", 234), // TWN
     ("republic of colombia", 53), // COL
     ("republic of congo", 51), // COG
     ("republic of costa rica", 56), // CRI
@@ -3172,6 +3555,7 @@ pub(super) static ALIASES: [(&str, u16); 760] = [
     ("republic of estonia", 74), // EST
     ("republic of fiji", 77), // FJI
     ("republic of finland", 76), // FIN
+    ("republic of gambia", 91), // GMB
     ("republic of ghana", 86), // GHA
     ("republic of guatemala", 97), // GTM
     ("republic of guinea", 88), // GIN
@@ -3194,17 +3578,20 @@ pub(super) static ALIASES: [(&str, u16); 760] = [
     ("republic of maldives", 146), // MDV
     ("republic of mali", 150), // MLI
     ("republic of malta", 151), // MLT
+    ("republic of marshall islands", 148), // MHL
     ("republic of mauritius", 160), // MUS
     ("republic of moldova", 144), // MDA
     ("republic of mozambique", 156), // MOZ
     ("republic of namibia", 164), // NAM
     ("republic of nauru", 174), // NRU
     ("republic of nicaragua", 169), // NIC
+    ("republic of niger", 166), // NER
     ("republic of north macedonia", 149), // MKD
     ("republic of palau", 182), // PLW
     ("republic of panama", 178), // PAN
     ("republic of paraguay", 188), // PRY
     ("republic of peru", 180), // PER
+    ("republic of philippines", 181), // PHL
     ("republic of poland", 184), // POL
     ("republic of rwanda", 195), // RWA
     ("republic of san marino", 206), // SMR
@@ -3216,6 +3603,7 @@ pub(super) static ALIASES: [(&str, u16); 760] = [
     ("republic of slovenia", 214), // SVN
     ("republic of south africa", 255), // ZAF
     ("republic of south sudan", 210), // SSD
+    ("republic of sudan", 197), // SDN
     ("republic of suriname", 212), // SUR
     ("republic of tajikistan", 225), // TJK
     ("republic of the congo", 51), // COG
@@ -3230,34 +3618,45 @@ pub(super) static ALIASES: [(&str, u16); 760] = [
     ("republic of tunisia", 231), // TUN
     ("republic of turkiye", 232), // TUR
     ("republic of uganda", 236), // UGA
+    ("republic of union of myanmar", 152), // MMR
     ("republic of uzbekistan", 241), // UZB
     ("republic of vanuatu", 248), // VUT
     ("republic of yemen", 254), // YEM
     ("republic of zambia", 256), // ZMB
     ("republic of zimbabwe", 257), // ZWE
     ("reunion", 192), // REU
+    ("reunion ( france )", 192), // REU
     ("reunion (france)", 192), // REU
     ("romania", 193), // ROU
     ("russia", 194), // RUS
     ("russian federation", 194), // RUS
     ("russian federation (the)", 194), // RUS
     ("rwanda", 195), // RWA
+    ("rwandese republic", 195), // RWA
     ("saint barthelemy", 29), // BLM
+    ("saint barthelemy ( france )", 29), // BLM
     ("saint barthelemy (france)", 29), // BLM
+    ("saint barths", 29), // BLM
+    ("saint barts", 29), // BLM
     ("saint helena", 201), // SHN
+    ("saint helena , ascension and tristan da cunha", 201), // SHN
     ("saint helena, ascension & tristan da cunha", 201), // SHN
     ("saint helena, ascension and tristan da cunha", 201), // SHN
     ("saint kitts & nevis", 126), // KNA
     ("saint kitts and nevis", 126), // KNA
     ("saint lucia", 133), // LCA
     ("saint martin", 141), // MAF
+    ("saint martin ( france )", 141), // MAF
+    ("saint martin ( french part )", 141), // MAF
     ("saint martin (france)", 141), // MAF
     ("saint martin (french part)", 141), // MAF
     ("saint pierre & miquelon", 208), // SPM
     ("saint pierre and miquelon", 208), // SPM
+    ("saint pierre and miquelon ( france )", 208), // SPM
     ("saint pierre and miquelon (france)", 208), // SPM
     ("saint pierre et miquelon", 208), // SPM
     ("saint vincent & the grenadines", 243), // VCT
+    ("saint vincent and grenadines", 243), // VCT
     ("saint vincent and the grenadines", 243), // VCT
     ("samoa", 250), // WSM
     ("san marino", 206), // SMR
@@ -3267,11 +3666,14 @@ pub(super) static ALIASES: [(&str, u16); 760] = [
     ("saudi arabia", 196), // SAU
     ("senegal", 198), // SEN
     ("serbia", 209), // SRB
+    ("serbia and kosovo , s/res/1244", 209), // SRB
     ("serbia and kosovo: s/res/1244 (1999)", 209), // SRB
     ("seychelles", 218), // SYC
     ("sierra leone", 204), // SLE
     ("singapore", 199), // SGP
     ("sint maarten", 217), // SXM
+    ("sint maarten ( dutch part )", 217), // SXM
+    ("sint maarten ( netherlands )", 217), // SXM
     ("sint maarten (dutch part)", 217), // SXM
     ("sint maarten (the netherlands)", 217), // SXM
     ("slovak rep", 213), // SVK
@@ -3284,6 +3686,7 @@ pub(super) static ALIASES: [(&str, u16); 760] = [
     ("somalia", 207), // SOM
     ("south africa", 255), // ZAF
     ("south georgia & the south sandwich islands", 200), // SGS
+    ("south georgia and south sandwich islands", 200), // SGS
     ("south georgia and the south sandwich islands", 200), // SGS
     ("south korea", 127), // KOR
     ("south sudan", 210), // SSD
@@ -3313,6 +3716,7 @@ pub(super) static ALIASES: [(&str, u16); 760] = [
     ("sudan (the)", 197), // SDN
     ("sultanate of oman", 176), // OMN
     ("suriname", 212), // SUR
+    ("svalbard", 202), // SJM
     ("svalbard & jan mayen", 202), // SJM
     ("svalbard & jan mayen islands", 202), // SJM
     ("svalbard and jan mayen", 202), // SJM
@@ -3327,10 +3731,13 @@ pub(super) static ALIASES: [(&str, u16); 760] = [
     ("syrian arab republic", 219), // SYR
     ("syrian arab republic (the)", 219), // SYR
     ("taiwan", 234), // TWN
+    ("taiwan ( province of china )", 234), // TWN
     ("taiwan (province of china)", 234), // TWN
+    ("taiwan , province of china", 234), // TWN
     ("taiwan, province of china", 234), // TWN
     ("tajikistan", 225), // TJK
     ("tanzania", 235), // TZA
+    ("tanzania , united republic of", 235), // TZA
     ("tanzania, united rep of", 235), // TZA
     ("tanzania, united republic of", 235), // TZA
     ("thailand", 223), // THA
@@ -3355,6 +3762,7 @@ pub(super) static ALIASES: [(&str, u16); 760] = [
     ("uganda", 236), // UGA
     ("uk", 83), // GBR
     ("ukraine", 237), // UKR
+    ("union of comoros", 54), // COM
     ("union of the comoros", 54), // COM
     ("united arab emirates", 8), // ARE
     ("united arab emirates (the)", 8), // ARE
@@ -3374,6 +3782,9 @@ pub(super) static ALIASES: [(&str, u16); 760] = [
     ("unknown", 253), // XXX
     ("uruguay", 239), // URY
     ("us", 240), // USA
+    ("us minor outlying islands", 238), // UMI
+    ("us outlying islands", 238), // UMI
+    ("us virgin islands", 246), // VIR
     ("usa", 240), // USA
     ("uzbekistan", 241), // UZB
     ("vanuatu", 248), // VUT
@@ -3381,26 +3792,42 @@ pub(super) static ALIASES: [(&str, u16); 760] = [
     ("various/unknown", 253), // XXX
     ("vatican", 242), // VAT
     ("vatican city", 242), // VAT
+    ("vatican city state", 242), // VAT
     ("venezuela", 244), // VEN
+    ("venezuela ( bolivarian republic of )", 244), // VEN
     ("venezuela (bolivarian rep of)", 244), // VEN
     ("venezuela (bolivarian republic of)", 244), // VEN
+    ("venezuela , bolivarian republic of", 244), // VEN
+    ("venezuela , rb", 244), // VEN
     ("venezuela, bolivarian rep of", 244), // VEN
     ("venezuela, bolivarian republic of", 244), // VEN
     ("venezuela, rb", 244), // VEN
     ("viet nam", 247), // VNM
     ("vietnam", 247), // VNM
+    ("virgin islands ( british )", 245), // VGB
+    ("virgin islands ( us )", 246), // VIR
     ("virgin islands (british)", 245), // VGB
     ("virgin islands (us)", 246), // VIR
+    ("virgin islands , british", 245), // VGB
+    ("virgin islands , us", 246), // VIR
+    ("virgin islands of the united states", 246), // VIR
+    ("virgin islands of united states", 246), // VIR
     ("virgin islands, british", 245), // VGB
     ("virgin islands, us", 246), // VIR
     ("wallis & futuna", 249), // WLF
     ("wallis & futuna islands", 249), // WLF
     ("wallis and futuna", 249), // WLF
+    ("wallis and futuna ( france )", 249), // WLF
     ("wallis and futuna (france)", 249), // WLF
     ("wallis and futuna islands", 249), // WLF
+    ("west bank", 189), // PSE
+    ("west bank and gaza", 189), // PSE
+    ("west bank and gaza strip", 189), // PSE
     ("western sahara", 72), // ESH
+    ("western sahara , non self governing territory", 72), // ESH
     ("western sahara, non self governing territory", 72), // ESH
     ("yemen", 254), // YEM
+    ("yemen , republic", 254), // YEM
     ("yemen, rep", 254), // YEM
     ("zaire", 50), // COD
     ("zambia", 256), // ZMB

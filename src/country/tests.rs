@@ -265,6 +265,146 @@ fn normalization() {
     assert!(Country::parse("the").is_err());
 }
 
+// ------------------------------------------------- names as lists write them
+
+fn loose(s: &str) -> String {
+    let key = normalized(s);
+    loosen(&key).map(|w| w.as_slice().join(" ")).unwrap_or_default()
+}
+
+#[test]
+fn loose_forms() {
+    let cases = [
+        ("Netherlands (the)", "netherlands"),
+        ("Holy See (the) *", "holy see"),
+        ("China[a]", "china"),
+        ("Viet Nam [note 3]", "viet nam"),
+        ("South Sudan2", "south sudan"),
+        ("Palestine 1", "palestine"),
+        ("Sudan (1)", "sudan"),
+        ("Kosovo (UNSCR 1244)", "kosovo"),
+        ("United States of America\u{b9}", "united states of america"),
+        ("Serbia\u{2020}", "serbia"),
+        ("St. Kitts & Nevis", "saint kitts and nevis"),
+        ("Trinidad&Tobago", "trinidad and tobago"),
+        ("Korea, South", "korea , south"),
+        ("Bahamas, The", "bahamas"),
+        (
+            "Saint Helena, Ascension, and Tristan da Cunha",
+            "saint helena , ascension and tristan da cunha",
+        ),
+        ("China, P.R.: Hong Kong", "china , pr , hong kong"),
+        ("Congo, Dem. Rep.", "congo , democratic republic"),
+        ("Solomon Is.", "solomon islands"),
+        ("Christmas Island", "christmas islands"),
+        ("Fr. Polynesia", "french polynesia"),
+        ("Serbia and Kosovo: S/RES/1244 (1999)", "serbia and kosovo , s/res/1244"),
+        ("Korea (the Republic of)", "korea ( republic of )"),
+        ("1", "1"),
+        ("", ""),
+    ];
+    for (name, want) in cases {
+        assert_eq!(loose(name), want, "{name:?}");
+    }
+    assert!(loosen(&"a ".repeat(MAX_WORDS + 1)).is_none());
+}
+
+/// `tools/gen_countries.py` puts every key's loose form among the keys; if its
+/// `loose` and `loosen` here ever differ, a key's loose form goes missing.
+#[test]
+fn every_key_loose_form_is_a_key_of_its_country() {
+    for &(key, id) in ALIASES.iter() {
+        let lk = loose(key);
+        assert_eq!(key_id(lk.as_bytes()), Some(id), "{key:?} -> {lk:?}");
+        assert_eq!(loose(&lk), lk, "loose form of {key:?} is not loose");
+    }
+}
+
+/// Every spelling of the table, with the decorations that lists add, is still
+/// its own country (never another one).
+#[test]
+fn decorated_keys_resolve_to_their_country() {
+    for &(key, id) in ALIASES.iter() {
+        for v in [
+            format!("{key}*"),
+            format!("{key} **"),
+            format!("{key} (the)"),
+            format!("{key}[1]"),
+            format!("{key}\u{2020}"),
+            format!("The {key} \u{b2}"),
+            format!("{key} (1)"),
+        ] {
+            assert_eq!(Country::parse_bytes(v.as_bytes()).map(Country::id), Some(id), "{v:?}");
+        }
+    }
+}
+
+#[test]
+fn parent_table() {
+    let parent = |a3: &str| {
+        let p = PARENT[c(a3).id() as usize];
+        (p != NONE).then(|| Country(p).alpha3())
+    };
+    for (t, p) in [
+        ("HKG", "CHN"),
+        ("MAC", "CHN"),
+        ("TWN", "CHN"),
+        ("ABW", "NLD"),
+        ("PRI", "USA"),
+        ("GUM", "USA"),
+        ("VIR", "USA"),
+        ("VGB", "GBR"),
+        ("NCL", "FRA"),
+        ("GRL", "DNK"),
+        ("ALA", "FIN"),
+    ] {
+        assert_eq!(parent(t), Some(p), "{t}");
+    }
+    for a3 in ["FRA", "USA", "WSM", "GIN", "COG", "COD", "KOR", "PRK", "XXX"] {
+        assert_eq!(parent(a3), None, "{a3}");
+    }
+    // no chains: a country that others are attached to is attached to none
+    for country in Country::all() {
+        let p = PARENT[country.id() as usize];
+        if p != NONE {
+            assert_eq!(PARENT[p as usize], NONE, "{country}");
+            assert_ne!(p, country.id());
+        }
+    }
+    for w in PARENT_ADJECTIVES.windows(2) {
+        assert!(w[0].0 < w[1].0);
+    }
+    for &(_, id) in PARENT_ADJECTIVES.iter() {
+        assert!(PARENT.contains(&id));
+    }
+}
+
+#[test]
+fn state_words_are_sorted() {
+    for w in STATE_WORDS.windows(2) {
+        assert!(w[0] < w[1], "{} !< {}", w[0], w[1]);
+    }
+    assert!(!STATE_WORDS.contains(&"democratic") && !STATE_WORDS.contains(&"people's"));
+}
+
+#[test]
+fn unknown_names_are_rejected_fast() {
+    // the slowest path: many words, no rule matching; bounded by KEY_CAP
+    let names = [
+        "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi",
+        "republic of alpha beta gamma (delta epsilon) , zeta eta",
+        "s aaa bbb ccc ddd eee fff ggg hhh iii jjj kkk lll mmm nnn ooo ppp",
+        "china , pr , a , b , c , d , e , f , g , h , i , j , k , l , m , n",
+    ];
+    let start = Instant::now();
+    for _ in 0..200 {
+        for n in names {
+            assert_eq!(Country::parse_bytes(n.as_bytes()), None, "{n}");
+        }
+    }
+    assert!(start.elapsed() < Duration::from_secs(10), "took {:?}", start.elapsed());
+}
+
 // --------------------------------------------------------- parse_bytes
 
 #[test]
