@@ -1,7 +1,10 @@
 //! Query speed on generated data (fixed seed), loaded once outside the timings.
 //!
-//! * deportations, 1,000,000 and 10,000,000 events: by month x origin; by ISO
-//!   week x host x kind over 2018-01-01..=2021-12-31;
+//! * deportations, 1,000,000 and 10,000,000 events from twelve sources (so,
+//!   by the flow source rule, grouped by source or filtered to one): by
+//!   month x origin x source; by month x origin for one source (the rule's
+//!   check on every selected row); by ISO week x host x kind x source over
+//!   2018-01-01..=2021-12-31;
 //! * registrations, ~850,000 UNHCR-like year-end rows: by year x host
 //!   (stocks: latest observation of each series in each year, summed); an
 //!   as-of snapshot (2020-12-31) by origin;
@@ -72,11 +75,19 @@ fn bench(c: &mut Criterion) {
     let reg_rows = reg.len(Table::Registrations);
     drop(reg_csv);
 
-    let month_origin = Query::deportations().by(Dimension::Month).by(Dimension::Origin);
+    // The generated flows come from twelve sources: a query adds them only
+    // grouped by source (the flow source rule), or filtered to one.
+    let month_origin =
+        Query::deportations().by(Dimension::Month).by(Dimension::Origin).by(Dimension::Source);
+    let month_origin_one_source = Query::deportations()
+        .by(Dimension::Month)
+        .by(Dimension::Origin)
+        .filter(Dimension::Source, ["IOM DTM"]);
     let week_host_kind = Query::deportations()
         .by(Dimension::Week)
         .by(Dimension::Host)
         .by(Dimension::Kind)
+        .by(Dimension::Source)
         .from(date("2018-01-01"))
         .to(date("2021-12-31"));
     let year_host = Query::registrations().by(Dimension::Year).by(Dimension::Host);
@@ -84,7 +95,7 @@ fn bench(c: &mut Criterion) {
 
     // Sanity, outside the timings: every query answers, and the answers add up.
     for (label, _, ds, counts) in &sets {
-        for q in [&month_origin, &week_host_kind] {
+        for q in [&month_origin, &month_origin_one_source, &week_host_kind] {
             let r = ds.query(q).unwrap();
             let persons: u64 = r.rows().map(|row| row.measure("persons").unwrap()).sum();
             eprintln!("{label} {:?}: {} groups, {persons} persons", q.table(), r.len());
@@ -99,9 +110,11 @@ fn bench(c: &mut Criterion) {
         assert!(!r.is_empty());
     }
 
-    for (name, q) in
-        [("dep_month_origin", &month_origin), ("dep_week_host_kind_range", &week_host_kind)]
-    {
+    for (name, q) in [
+        ("dep_month_origin_source", &month_origin),
+        ("dep_month_origin_one_source", &month_origin_one_source),
+        ("dep_week_host_kind_source_range", &week_host_kind),
+    ] {
         let mut g = config(c, name);
         for (label, rows, ds, _) in &sets {
             g.throughput(Throughput::Elements(*rows as u64));

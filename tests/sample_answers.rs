@@ -124,11 +124,8 @@ fn from_pakistan() -> Query {
 
 #[test]
 fn returns_from_pakistan_by_month_and_source() {
-    let q = from_pakistan()
-        .by(D::Month)
-        .by(D::Source)
-        .from(date("2023-01-01"))
-        .to(date("2024-12-31"));
+    let q =
+        from_pakistan().by(D::Month).by(D::Source).from(date("2023-01-01")).to(date("2024-12-31"));
     assert_eq!(
         deportations_csv(q),
         "month,source,persons,records\n\
