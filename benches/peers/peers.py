@@ -5,7 +5,7 @@ Run through ``benches/peers/run.sh`` (which makes the venv, builds the
 binaries and generates the data); see README.md beside this file.
 
 One generated ``deportations.csv``, one query (sum of ``count`` and number of
-rows by month and origin), three steps:
+rows by month, origin and source), three steps:
 
 * load: our strict loader (``examples/peer_ours.rs``) vs ``pl.read_csv``
   with an explicit schema vs DuckDB ``CREATE TABLE t AS SELECT * FROM
@@ -14,6 +14,11 @@ rows by month and origin), three steps:
   ``group_by`` vs DuckDB ``GROUP BY ALL``, and the sequential-sum floor;
 * end to end, each engine a fresh process launched from here (start-up
   included), with its peak resident memory (``/usr/bin/time -f %M``).
+
+``source`` is a grouping column because of the crate's flow source rule: a
+deportations query whose output group would add flows of one (origin, host,
+kind) from two sources is an error (``Error::SourceAmbiguity``), and the
+generated file has 12 sources, so ``by month, origin`` alone is refused.
 
 Loads and in-memory aggregations run in one child process an engine
 (``peer_ours``, then ``peers.py inmem-polars``, then ``peers.py
@@ -64,10 +69,10 @@ def duckdb_read_csv(path):
 
 
 DUCKDB_AGG = {
-    "strftime": "SELECT strftime(date, '%Y-%m') AS month, origin, sum(count) AS persons, "
-    "count(*) AS records FROM {src} GROUP BY ALL ORDER BY ALL",
-    "date_trunc": "SELECT date_trunc('month', date) AS month, origin, sum(count) AS persons, "
-    "count(*) AS records FROM {src} GROUP BY ALL ORDER BY ALL",
+    "strftime": "SELECT strftime(date, '%Y-%m') AS month, origin, source, "
+    "sum(count) AS persons, count(*) AS records FROM {src} GROUP BY ALL ORDER BY ALL",
+    "date_trunc": "SELECT date_trunc('month', date) AS month, origin, source, "
+    "sum(count) AS persons, count(*) AS records FROM {src} GROUP BY ALL ORDER BY ALL",
 }
 
 
@@ -84,9 +89,9 @@ def polars_month(pl, method):
 def polars_agg(pl, frame, method):
     """The query on a DataFrame or LazyFrame; months labelled `YYYY-MM` at the end."""
     out = (
-        frame.group_by(polars_month(pl, method), "origin")
+        frame.group_by(polars_month(pl, method), "origin", "source")
         .agg(pl.col("count").sum().alias("persons"), pl.len().alias("records"))
-        .sort("month", "origin")
+        .sort("month", "origin", "source")
     )
     if method == "truncate":
         out = out.with_columns(pl.col("month").dt.strftime("%Y-%m"))
@@ -149,7 +154,8 @@ def inmem_duckdb(path, rows, runs, aggs):
     for method, q in DUCKDB_AGG.items():
         q = q.format(src="t")
         agg[method], _ = timed_runs(lambda q=q: con.execute(q).fetchall(), aggs)
-        answers[method] = [[str(m)[:7], o, int(p), int(r)] for m, o, p, r in con.execute(q).fetchall()]
+        answers[method] = [[str(m)[:7], o, s, int(p), int(r)]
+                           for m, o, s, p, r in con.execute(q).fetchall()]
     threads = con.execute("SELECT current_setting('threads')").fetchall()[0][0]
     print(json.dumps({"version": duckdb.__version__, "threads": threads, "load_s": load_s,
                       "load_cpu_s": load_cpu, "agg_s": agg, "answers": answers}))
@@ -210,14 +216,15 @@ def run_json(argv):
 
 
 def read_answer(path):
-    """Rows (month YYYY-MM, origin, persons, records), sorted, header dropped."""
+    """Rows (month YYYY-MM, origin, source, persons, records), sorted, header dropped."""
     with open(path, newline="") as f:
         r = csv.reader(f)
         header = next(r)
         rows = []
         for row in r:
             d = dict(zip(header, row))
-            rows.append((d["month"][:7], d["origin"], int(d["persons"]), int(d["records"])))
+            rows.append((d["month"][:7], d["origin"], d["source"], int(d["persons"]),
+                         int(d["records"])))
     return header, sorted(rows)
 
 
@@ -313,8 +320,8 @@ def main():
     # ---- end to end: fresh processes, interleaved, one warm-up round
     print("end to end ...", file=sys.stderr)
     e2e_cmds = {
-        "ours": [ours_bin, "query", "deportations", "--by", "month,origin", "--format", "csv",
-                 "--data", work],
+        "ours": [ours_bin, "query", "deportations", "--by", "month,origin,source", "--format",
+                 "csv", "--data", work],
         "polars": [py, me, "e2e-polars", path, "{out}", pl_method],
         "duckdb": [py, me, "e2e-duckdb", path, "{out}"],
     }
@@ -337,9 +344,9 @@ def main():
     # ---- same answer everywhere, or fail loudly
     header, ours_rows = read_answer(os.path.join(outdir, "ours.csv"))
     problems = []
-    if header != ["month", "origin", "persons", "records"]:
+    if header != ["month", "origin", "source", "persons", "records"]:
         problems.append(f"our CSV header is {header}")
-    if sum(r[2] for r in ours_rows) != ours["persons"] or len(ours_rows) != ours["groups"]:
+    if sum(r[3] for r in ours_rows) != ours["persons"] or len(ours_rows) != ours["groups"]:
         problems.append("our end-to-end answer differs from the in-memory one")
     answers = {
         "polars end to end": read_answer(os.path.join(outdir, "polars.csv"))[1],
@@ -370,12 +377,12 @@ def main():
     table = [
         [f"load {rows:,} rows, {fmt_mb(size)}", load_cell(o_load), load_cell(p_load),
          load_cell(d_load), speedup(p_load, o_load), speedup(d_load, o_load), ""],
-        ["aggregation in memory: sum(count), rows by month x origin", fmt_s(o_agg),
+        ["aggregation in memory: sum(count), rows by month x origin x source", fmt_s(o_agg),
          f"{fmt_s(p_agg)} ({pl_method})", f"{fmt_s(d_agg)} (strftime)",
          speedup(p_agg, o_agg), speedup(d_agg, o_agg),
          f"{o_agg / o_sum:.1f}x sum floor, {o_agg / o_scan:.1f}x scan floor"],
         ["floor: sequential sum of count (1 thread)", fmt_s(o_sum), "", "", "", "", ""],
-        ["floor: sequential scan of date, origin, count (1 thread)", fmt_s(o_scan),
+        ["floor: sequential scan of date, origin, source, count (1 thread)", fmt_s(o_scan),
          "", "", "", "", ""],
         ["end to end (new process, CSV in, CSV out)", fmt_s(e["ours"]["wall"]),
          fmt_s(e["polars"]["wall"]), fmt_s(e["duckdb"]["wall"]),
@@ -416,7 +423,7 @@ def main():
         "ours is one thread, so its CPU time is its wall time.",
         "Ours validates every column (dates, ISO countries, vocabularies, counts) and rejects "
         "duplicate keys; polars and DuckDB parse types only. End to end, polars' scan_csv "
-        "and DuckDB's read_csv read only the three columns the query needs (projection "
+        "and DuckDB's read_csv read only the four columns the query needs (projection "
         "pushdown); ours loads and validates all eight.",
         f"All engines agree: {len(ours_rows)} groups, {ours['persons']:,} persons "
         "(end-to-end CSVs and in-memory answers compared after sorting).",
@@ -445,7 +452,7 @@ def main():
         print(f"* {n}")
     with open(os.path.join(work, "results.md"), "w") as f:
         f.write("# refugee-data vs polars vs DuckDB\n\n")
-        f.write(f"Query: sum of count and rows by month and origin, on one generated "
+        f.write(f"Query: sum of count and rows by month, origin and source, on one generated "
                 f"`deportations.csv` ({rows:,} rows, {size:,} bytes).\n\n")
         f.write(text + "\n\n")
         f.write("\n".join(f"* {n}" for n in notes) + "\n\n## Environment\n\n")

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # refugee-data vs polars vs DuckDB, side by side on one generated file.
+# Query: sum(count) and rows of the deportations by month, origin and source
+# (source because of the flow source rule; see README.md).
 # Usage: benches/peers/run.sh            (from anywhere)
 # Env:   ROWS (default 5000000), RUNS (default 5, at least 5), AGGS (default 20),
 #        SEED (default: the generator's fixed seed).
