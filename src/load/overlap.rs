@@ -46,6 +46,11 @@ struct Period {
 /// The loaded periods of one series, disjoint, sorted by start.
 #[derive(Clone, Debug)]
 enum Periods {
+    /// No period yet.
+    Empty,
+    /// One period: most series of a large file have few rows, and this
+    /// needs no allocation.
+    One(Period),
     /// A sorted vector while the series is small.
     Small(Vec<Period>),
     /// A B-tree from start to (end, row) once it is not.
@@ -60,6 +65,8 @@ impl Periods {
     /// The loaded period with the latest start `<= end`, if it ends `>= start`.
     fn overlapping(&self, start: Day, end: Day) -> Option<Period> {
         match self {
+            Periods::Empty => None,
+            Periods::One(p) => (p.start <= end && p.end >= start).then_some(*p),
             Periods::Small(v) => {
                 let i = v.partition_point(|p| p.start <= end);
                 let p = *v[..i].last()?;
@@ -75,6 +82,11 @@ impl Periods {
     /// Adds a period that overlaps none.
     fn insert(&mut self, p: Period) {
         match self {
+            Periods::Empty => *self = Periods::One(p),
+            Periods::One(q) => {
+                let q = *q;
+                *self = Periods::Small(if q.start < p.start { vec![q, p] } else { vec![p, q] });
+            }
             Periods::Small(v) => {
                 let i = v.partition_point(|q| q.start < p.start);
                 v.insert(i, p);
@@ -91,6 +103,8 @@ impl Periods {
     /// Every loaded period, sorted by start.
     fn all(&self) -> Vec<Period> {
         match self {
+            Periods::Empty => Vec::new(),
+            Periods::One(p) => vec![*p],
             Periods::Small(v) => v.clone(),
             Periods::Big(m) => {
                 m.iter().map(|(&start, &(end, row))| Period { start, end, row }).collect()
@@ -161,7 +175,7 @@ impl OverlapIndex {
         let next = self.series.len() as u32;
         let id = *self.ids.entry(series).or_insert(next);
         if id == next {
-            self.series.push(Periods::Small(Vec::new()));
+            self.series.push(Periods::Empty);
         }
         id
     }
