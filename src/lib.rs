@@ -74,6 +74,7 @@ mod load;
 mod query;
 mod record;
 mod sources;
+mod text;
 
 pub use crate::country::{Country, UnknownCountry};
 pub use crate::dataset::{Dataset, Table, UnknownTable};

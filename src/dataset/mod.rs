@@ -5,18 +5,21 @@
 //! iterators; queries run over the columns directly.
 
 mod intern;
+mod schema;
 mod write;
 
 pub(crate) use intern::Interner;
+pub(crate) use schema::{
+    ColumnRef, ColumnSpec, DeportationColumns, DeportationRow, FieldSource, RegistrationColumns,
+    RegistrationRow, StatementColumns,
+};
 
 use std::fmt;
 use std::str::FromStr;
 use std::sync::OnceLock;
 
 use crate::record::{date_of_day, Day};
-use crate::{
-    Country, DeportationEvent, PolicyStatement, PopulationType, Registration, ReturnKind, Stance,
-};
+use crate::{DeportationEvent, PolicyStatement, Registration};
 
 /// Marks an absent optional country in a country column.
 pub(crate) const NO_COUNTRY: u16 = u16::MAX;
@@ -85,99 +88,43 @@ impl FromStr for Table {
     }
 }
 
-/// Row operations over every column of a table, the columns named once
-/// (`texts` are the columns of interned text ids).
-macro_rules! row_ops {
-    ($columns:ident { $($field:ident),+ ; texts: $($text:ident),+ }) => {
-        impl $columns {
-            /// Keeps the first `n` rows.
-            pub(crate) fn truncate(&mut self, n: usize) {
-                $(self.$field.truncate(n);)+
-                $(self.$text.truncate(n);)+
+/// Runs `$body` with `$c` bound to the columns of `$table` (a `match` over
+/// the three tables, written once).
+macro_rules! on_columns {
+    ($ds:expr, $table:expr, $c:ident => $body:expr) => {
+        match $table {
+            Table::Registrations => {
+                let $c = &$ds.registrations;
+                $body
             }
-
-            /// Makes room for `additional` more rows in every column.
-            pub(crate) fn reserve(&mut self, additional: usize) {
-                $(self.$field.reserve_exact(additional);)+
-                $(self.$text.reserve_exact(additional);)+
+            Table::Deportations => {
+                let $c = &$ds.deportations;
+                $body
             }
-
-            /// Copies row `from` over row `to`.
-            pub(crate) fn copy_row(&mut self, from: usize, to: usize) {
-                $(self.$field[to] = self.$field[from];)+
-                $(self.$text[to] = self.$text[from];)+
+            Table::Statements => {
+                let $c = &$ds.statements;
+                $body
             }
-
-            /// Appends row `i` of `src`, whose text ids `remap` turns into ours.
-            pub(crate) fn append_from(&mut self, src: &$columns, i: usize, remap: &[u32]) {
-                $(self.$field.push(src.$field[i]);)+
-                $(self.$text.push(remap[src.$text[i] as usize]);)+
+        }
+    };
+    (mut $ds:expr, $table:expr, $c:ident => $body:expr) => {
+        match $table {
+            Table::Registrations => {
+                let $c = &mut $ds.registrations;
+                $body
             }
-
-            /// The first text column of row `i` whose id `remap` leaves
-            /// unmapped (`u32::MAX`), and that id.
-            pub(crate) fn unmapped(&self, i: usize, remap: &[u32]) -> Option<(&'static str, u32)> {
-                $(if remap[self.$text[i] as usize] == u32::MAX {
-                    return Some((stringify!($text), self.$text[i]));
-                })+
-                None
+            Table::Deportations => {
+                let $c = &mut $ds.deportations;
+                $body
+            }
+            Table::Statements => {
+                let $c = &mut $ds.statements;
+                $body
             }
         }
     };
 }
-
-row_ops!(RegistrationColumns {
-    date, origin, host, population, count; texts: source, reference
-});
-row_ops!(DeportationColumns {
-    date, period_start, origin, host, kind, count; texts: crossing, source, reference
-});
-row_ops!(StatementColumns {
-    date, actor_country, target_country, subject_country, stance;
-    texts: actor, speaker, summary, source, url
-});
-
-#[derive(Clone, Debug, Default)]
-pub(crate) struct RegistrationColumns {
-    pub(crate) date: Vec<Day>,
-    pub(crate) origin: Vec<u16>,
-    pub(crate) host: Vec<u16>,
-    pub(crate) population: Vec<u8>,
-    pub(crate) count: Vec<u64>,
-    pub(crate) source: Vec<u32>,
-    /// Interned; 0 = empty. Part of no key.
-    pub(crate) reference: Vec<u32>,
-}
-
-#[derive(Clone, Debug, Default)]
-pub(crate) struct DeportationColumns {
-    pub(crate) date: Vec<Day>,
-    /// `NO_DAY` where the file left it empty.
-    pub(crate) period_start: Vec<Day>,
-    pub(crate) origin: Vec<u16>,
-    pub(crate) host: Vec<u16>,
-    pub(crate) kind: Vec<u8>,
-    pub(crate) count: Vec<u64>,
-    /// Interned; 0 = empty.
-    pub(crate) crossing: Vec<u32>,
-    pub(crate) source: Vec<u32>,
-    /// Interned; 0 = empty. Part of no key.
-    pub(crate) reference: Vec<u32>,
-}
-
-#[derive(Clone, Debug, Default)]
-pub(crate) struct StatementColumns {
-    pub(crate) date: Vec<Day>,
-    pub(crate) actor: Vec<u32>,
-    pub(crate) actor_country: Vec<u16>,
-    pub(crate) speaker: Vec<u32>,
-    pub(crate) target_country: Vec<u16>,
-    pub(crate) subject_country: Vec<u16>,
-    pub(crate) stance: Vec<u8>,
-    pub(crate) summary: Vec<u32>,
-    pub(crate) source: Vec<u32>,
-    pub(crate) url: Vec<u32>,
-}
+pub(crate) use on_columns;
 
 /// A loaded dataset: the three tables, stored column by column.
 ///
@@ -210,14 +157,12 @@ pub struct Dataset {
 struct Cache {
     /// Registration series id of each row, and the number of series.
     series: OnceLock<(Vec<u32>, u32)>,
-    /// Dense codes of the values present in each categorical column.
-    codes: [OnceLock<Codes>; CODED_COLUMNS],
+    /// Dense codes of the values present in each country or text column,
+    /// by table and column position.
+    codes: [[OnceLock<Codes>; schema::MAX_COLUMNS]; 3],
     /// The earliest and latest day of each table (`None` when empty).
     day_range: [OnceLock<Option<(Day, Day)>>; 3],
 }
-
-/// How many country and text columns the three tables have.
-pub(crate) const CODED_COLUMNS: usize = 13;
 
 /// The values present in one country or text column, numbered densely in
 /// the order of their labels, so that group keys stay small.
@@ -237,40 +182,7 @@ pub(crate) fn series_key(origin: u16, host: u16, population: u8, source: u32) ->
     origin as u128 | (host as u128) << 16 | (population as u128) << 32 | (source as u128) << 40
 }
 
-fn opt_country(id: u16) -> Option<Country> {
-    (id != NO_COUNTRY).then(|| Country::from_id(id))
-}
-
 impl Dataset {
-    /// The sample embedded in the crate: real, sourced figures on people of
-    /// Afghan origin (UNHCR year-end stocks 2000-2025 and mid-2023, UNHCR's
-    /// yearly returns, reported 2023-2024 returns and deportations from
-    /// Pakistan and Iran, and public statements). See `data/README.md`.
-    ///
-    /// Loaded once, on first use.
-    ///
-    /// ```
-    /// use refugee_data::{Dataset, Table};
-    /// let ds = Dataset::sample();
-    /// assert!(ds.len(Table::Statements) >= 30);
-    /// ```
-    pub fn sample() -> &'static Dataset {
-        static SAMPLE: OnceLock<Dataset> = OnceLock::new();
-        SAMPLE.get_or_init(|| {
-            let mut loader = crate::Loader::new();
-            for (table, text) in [
-                (Table::Registrations, include_str!("../../data/registrations.csv")),
-                (Table::Deportations, include_str!("../../data/deportations.csv")),
-                (Table::Statements, include_str!("../../data/statements.csv")),
-            ] {
-                loader
-                    .read(table, table.file_name(), text.as_bytes())
-                    .expect("the embedded sample is valid (checked by the tests)");
-            }
-            loader.finish().0
-        })
-    }
-
     /// The number of records in a table.
     ///
     /// ```
@@ -278,11 +190,7 @@ impl Dataset {
     /// assert_eq!(Dataset::default().len(Table::Deportations), 0);
     /// ```
     pub fn len(&self, table: Table) -> usize {
-        match table {
-            Table::Registrations => self.registrations.date.len(),
-            Table::Deportations => self.deportations.date.len(),
-            Table::Statements => self.statements.date.len(),
-        }
+        on_columns!(self, table, c => c.len())
     }
 
     /// True when all three tables are empty.
@@ -324,20 +232,12 @@ impl Dataset {
 
     /// Keeps the first `n` rows of a table.
     pub(crate) fn truncate(&mut self, table: Table, n: usize) {
-        match table {
-            Table::Registrations => self.registrations.truncate(n),
-            Table::Deportations => self.deportations.truncate(n),
-            Table::Statements => self.statements.truncate(n),
-        }
+        on_columns!(mut self, table, c => c.truncate(n))
     }
 
     /// Makes room for `additional` more rows of a table.
     pub(crate) fn reserve(&mut self, table: Table, additional: usize) {
-        match table {
-            Table::Registrations => self.registrations.reserve(additional),
-            Table::Deportations => self.deportations.reserve(additional),
-            Table::Statements => self.statements.reserve(additional),
-        }
+        on_columns!(mut self, table, c => c.reserve(additional))
     }
 
     /// The first text column of row `i` of a table whose id `remap` leaves
@@ -348,28 +248,39 @@ impl Dataset {
         i: usize,
         remap: &[u32],
     ) -> Option<(&'static str, u32)> {
-        match table {
-            Table::Registrations => self.registrations.unmapped(i, remap),
-            Table::Deportations => self.deportations.unmapped(i, remap),
-            Table::Statements => self.statements.unmapped(i, remap),
-        }
+        on_columns!(self, table, c => c.unmapped(i, remap))
     }
 
     /// Copies row `from` of a table over its row `to`.
     pub(crate) fn copy_row(&mut self, table: Table, from: usize, to: usize) {
+        on_columns!(mut self, table, c => c.copy_row(from, to))
+    }
+
+    /// Appends row `i` of `src`'s table, mapping `src`'s text ids through `remap`.
+    pub(crate) fn append_row(&mut self, src: &Dataset, table: Table, i: usize, remap: &[u32]) {
         match table {
-            Table::Registrations => self.registrations.copy_row(from, to),
-            Table::Deportations => self.deportations.copy_row(from, to),
-            Table::Statements => self.statements.copy_row(from, to),
+            Table::Registrations => self.registrations.append_from(&src.registrations, i, remap),
+            Table::Deportations => self.deportations.append_from(&src.deportations, i, remap),
+            Table::Statements => self.statements.append_from(&src.statements, i, remap),
         }
     }
 
     pub(crate) fn dates(&self, table: Table) -> &[Day] {
+        on_columns!(self, table, c => &c.date)
+    }
+
+    /// The contract's columns of a table, in its order.
+    pub(crate) fn specs(table: Table) -> &'static [ColumnSpec] {
         match table {
-            Table::Registrations => &self.registrations.date,
-            Table::Deportations => &self.deportations.date,
-            Table::Statements => &self.statements.date,
+            Table::Registrations => RegistrationColumns::SPECS,
+            Table::Deportations => DeportationColumns::SPECS,
+            Table::Statements => StatementColumns::SPECS,
         }
+    }
+
+    /// The column of a table named `name`: its position and its values.
+    pub(crate) fn column(&self, table: Table, name: &str) -> Option<(usize, ColumnRef<'_>)> {
+        on_columns!(self, table, c => c.column(name))
     }
 
     /// The registrations (stocks), in file order.
@@ -385,16 +296,7 @@ impl Dataset {
     /// assert_eq!(total_2023_ir, 3_752_317);
     /// ```
     pub fn registrations(&self) -> impl ExactSizeIterator<Item = Registration> + '_ {
-        let c = &self.registrations;
-        (0..c.date.len()).map(move |i| Registration {
-            date: date_of_day(c.date[i]),
-            origin: Country::from_id(c.origin[i]),
-            host: Country::from_id(c.host[i]),
-            population: PopulationType::from_index(c.population[i]),
-            count: c.count[i],
-            source: self.texts.text(c.source[i]).to_string(),
-            reference: self.opt_text(c.reference[i]),
-        })
+        (0..self.len(Table::Registrations)).map(|i| self.registrations.record(i, &self.texts))
     }
 
     /// The deportation and return events (flows), in file order.
@@ -404,18 +306,7 @@ impl Dataset {
     /// assert!(Dataset::sample().deportations().all(|d| d.first_day() <= d.date));
     /// ```
     pub fn deportations(&self) -> impl ExactSizeIterator<Item = DeportationEvent> + '_ {
-        let c = &self.deportations;
-        (0..c.date.len()).map(move |i| DeportationEvent {
-            date: date_of_day(c.date[i]),
-            period_start: (c.period_start[i] != NO_DAY).then(|| date_of_day(c.period_start[i])),
-            origin: Country::from_id(c.origin[i]),
-            host: Country::from_id(c.host[i]),
-            kind: ReturnKind::from_index(c.kind[i]),
-            count: c.count[i],
-            crossing: self.opt_text(c.crossing[i]),
-            source: self.texts.text(c.source[i]).to_string(),
-            reference: self.opt_text(c.reference[i]),
-        })
+        (0..self.len(Table::Deportations)).map(|i| self.deportations.record(i, &self.texts))
     }
 
     /// The policy statements, in file order.
@@ -426,19 +317,7 @@ impl Dataset {
     /// assert!(!first.summary.is_empty());
     /// ```
     pub fn statements(&self) -> impl ExactSizeIterator<Item = PolicyStatement> + '_ {
-        let c = &self.statements;
-        (0..c.date.len()).map(move |i| PolicyStatement {
-            date: date_of_day(c.date[i]),
-            actor: self.texts.text(c.actor[i]).to_string(),
-            actor_country: opt_country(c.actor_country[i]),
-            speaker: self.opt_text(c.speaker[i]),
-            target_country: opt_country(c.target_country[i]),
-            subject_country: opt_country(c.subject_country[i]),
-            stance: Stance::from_index(c.stance[i]),
-            summary: self.texts.text(c.summary[i]).to_string(),
-            source: self.texts.text(c.source[i]).to_string(),
-            url: self.opt_text(c.url[i]),
-        })
+        (0..self.len(Table::Statements)).map(|i| self.statements.record(i, &self.texts))
     }
 
     /// The series (origin, host, population, source) of each registration, as
@@ -461,17 +340,18 @@ impl Dataset {
         (ids, *n)
     }
 
-    /// The dense codes of column `slot` (see the query engine's column list),
+    /// The dense codes of column `column` (its position) of `table`,
     /// computed on first use from `raw`, the raw value of each row, whose
     /// values are below `range`; `order` sorts two raw values by label.
     pub(crate) fn codes(
         &self,
-        slot: usize,
+        table: Table,
+        column: usize,
         range: usize,
         raw: impl Iterator<Item = u32>,
         order: impl Fn(u32, u32) -> std::cmp::Ordering,
     ) -> &Codes {
-        self.cache.codes[slot].get_or_init(|| {
+        self.cache.codes[table as usize][column].get_or_init(|| {
             let mut present = vec![false; range];
             for r in raw {
                 present[r as usize] = true;
@@ -484,10 +364,6 @@ impl Dataset {
             }
             Codes { code_of, raw_of }
         })
-    }
-
-    fn opt_text(&self, id: u32) -> Option<String> {
-        (id != 0).then(|| self.texts.text(id).to_string())
     }
 }
 

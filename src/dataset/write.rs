@@ -4,70 +4,8 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use super::{Dataset, Table, NO_COUNTRY, NO_DAY};
-use crate::record::{civil_from_days, Day};
-use crate::{Country, Error, PopulationType, ReturnKind, Stance};
-
-/// Formats a day number as `YYYY-MM-DD` (years 1900..=2100).
-fn day_text(day: Day, out: &mut [u8; 10]) -> &[u8] {
-    let (y, m, d) = civil_from_days(day);
-    let y = y as u32;
-    *out = [
-        b'0' + (y / 1000 % 10) as u8,
-        b'0' + (y / 100 % 10) as u8,
-        b'0' + (y / 10 % 10) as u8,
-        b'0' + (y % 10) as u8,
-        b'-',
-        b'0' + (m / 10) as u8,
-        b'0' + (m % 10) as u8,
-        b'-',
-        b'0' + (d / 10) as u8,
-        b'0' + (d % 10) as u8,
-    ];
-    &out[..]
-}
-
-/// The text of the last day formatted: consecutive records mostly share
-/// their date.
-struct DayText {
-    day: Day,
-    text: [u8; 10],
-}
-
-impl DayText {
-    fn new() -> Self {
-        DayText { day: NO_DAY, text: [0; 10] }
-    }
-
-    fn get(&mut self, day: Day) -> &[u8] {
-        if day != self.day {
-            self.day = day;
-            day_text(day, &mut self.text);
-        }
-        &self.text
-    }
-}
-
-/// Formats a count in decimal.
-fn count_text(mut n: u64, out: &mut [u8; 20]) -> &[u8] {
-    let mut i = out.len();
-    loop {
-        i -= 1;
-        out[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            return &out[i..];
-        }
-    }
-}
-
-fn country_text(id: u16) -> &'static [u8] {
-    if id == NO_COUNTRY {
-        b""
-    } else {
-        Country::from_id(id).alpha3().as_bytes()
-    }
-}
+use super::{on_columns, Dataset, Table};
+use crate::Error;
 
 impl Dataset {
     /// Writes one table as a canonical CSV file: the contract's columns in
@@ -109,67 +47,14 @@ impl Dataset {
             .terminator(csv::Terminator::Any(b'\n'))
             .buffer_capacity(1 << 16)
             .from_writer(out);
-        let header = crate::load::push::columns(table).iter().map(|(name, _)| *name);
+        let header = Dataset::specs(table).iter().map(|spec| spec.name);
         w.write_record(header).map_err(io_error)?;
-        let (mut date, mut start, mut count) = (DayText::new(), DayText::new(), [0u8; 20]);
-        let text = |id: u32| self.texts.text(id).as_bytes();
-        match table {
-            Table::Registrations => {
-                let c = &self.registrations;
-                for i in 0..c.date.len() {
-                    w.write_record([
-                        date.get(c.date[i]),
-                        country_text(c.origin[i]),
-                        country_text(c.host[i]),
-                        PopulationType::from_index(c.population[i]).as_str().as_bytes(),
-                        count_text(c.count[i], &mut count),
-                        text(c.source[i]),
-                        text(c.reference[i]),
-                    ])
-                    .map_err(io_error)?;
-                }
+        let texts = &self.texts;
+        on_columns!(self, table, c => {
+            for i in 0..c.len() {
+                c.write_row(i, texts, &mut w).map_err(io_error)?;
             }
-            Table::Deportations => {
-                let c = &self.deportations;
-                for i in 0..c.date.len() {
-                    let period_start: &[u8] = if c.period_start[i] == NO_DAY {
-                        b""
-                    } else {
-                        start.get(c.period_start[i])
-                    };
-                    w.write_record([
-                        date.get(c.date[i]),
-                        period_start,
-                        country_text(c.origin[i]),
-                        country_text(c.host[i]),
-                        ReturnKind::from_index(c.kind[i]).as_str().as_bytes(),
-                        count_text(c.count[i], &mut count),
-                        text(c.crossing[i]),
-                        text(c.source[i]),
-                        text(c.reference[i]),
-                    ])
-                    .map_err(io_error)?;
-                }
-            }
-            Table::Statements => {
-                let c = &self.statements;
-                for i in 0..c.date.len() {
-                    w.write_record([
-                        date.get(c.date[i]),
-                        text(c.actor[i]),
-                        country_text(c.actor_country[i]),
-                        text(c.speaker[i]),
-                        country_text(c.target_country[i]),
-                        country_text(c.subject_country[i]),
-                        Stance::from_index(c.stance[i]).as_str().as_bytes(),
-                        text(c.summary[i]),
-                        text(c.source[i]),
-                        text(c.url[i]),
-                    ])
-                    .map_err(io_error)?;
-                }
-            }
-        }
+        });
         w.flush().map_err(|source| Error::Io { file: table.file_name().to_string(), source })
     }
 
@@ -194,14 +79,27 @@ impl Dataset {
         fs::create_dir_all(dir)
             .map_err(|source| Error::Io { file: dir.display().to_string(), source })?;
         for table in Table::ALL {
-            self.write_file(table, dir)?;
+            self.write_table(table, dir)?;
         }
         Ok(())
     }
 
-    /// Writes one table's file into `dir` through a temporary file and a
-    /// rename; returns the path written.
-    fn write_file(&self, table: Table, dir: &Path) -> Result<PathBuf, Error> {
+    /// Writes one table's file into `dir` (`registrations.csv` ...) through a
+    /// temporary file in `dir` and a rename, so that a failed write leaves
+    /// the old file as it was; returns the path written.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`] naming the file that could not be written.
+    ///
+    /// ```no_run
+    /// use refugee_data::{Dataset, Table};
+    /// let path = Dataset::sample().write_table(Table::Statements, "my-data")?;
+    /// assert!(path.ends_with("statements.csv"));
+    /// # Ok::<(), refugee_data::Error>(())
+    /// ```
+    pub fn write_table(&self, table: Table, dir: impl AsRef<Path>) -> Result<PathBuf, Error> {
+        let dir = dir.as_ref();
         let path = dir.join(table.file_name());
         let tmp = dir.join(format!(".{}.{}.tmp", table.file_name(), std::process::id()));
         let io_error =
@@ -230,13 +128,20 @@ mod tests {
     use crate::Loader;
 
     #[test]
-    fn days_and_counts_format() {
-        let mut b = [0u8; 10];
-        assert_eq!(day_text(crate::record::days_from_civil(1900, 1, 1), &mut b), b"1900-01-01");
-        assert_eq!(day_text(crate::record::days_from_civil(2100, 12, 31), &mut b), b"2100-12-31");
-        let mut c = [0u8; 20];
-        assert_eq!(count_text(0, &mut c), b"0");
-        assert_eq!(count_text(u64::MAX, &mut c), b"18446744073709551615");
+    fn extreme_dates_and_counts_are_written_exactly() {
+        let csv = "date,origin,host,kind,count,source\n\
+                   1900-01-01,AFG,PAK,returned,18446744073709551615,A\n\
+                   2100-12-31,AFG,PAK,returned,0,A\n";
+        let mut loader = Loader::new();
+        loader.read(Table::Deportations, "deportations.csv", csv.as_bytes()).unwrap();
+        let mut out = Vec::new();
+        loader.finish().0.write_csv(Table::Deportations, &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "date,period_start,origin,host,kind,count,crossing,source,reference\n\
+             1900-01-01,,AFG,PAK,returned,18446744073709551615,,A,\n\
+             2100-12-31,,AFG,PAK,returned,0,,A,\n"
+        );
     }
 
     #[test]

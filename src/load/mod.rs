@@ -5,15 +5,21 @@
 //! [`Dataset`]; no field is allocated unless it is a text seen for the first
 //! time or a row is rejected.
 
-mod canonical;
+mod batch;
+mod blocks;
 mod dedup;
+mod fields;
+mod header;
+mod keys;
 mod lines;
 mod overlap;
 pub(crate) mod push;
 mod rejection;
 
-pub(crate) use canonical::{parse_digits, unknown_columns};
-pub(crate) use rejection::{bounded_list, cut};
+pub(crate) use crate::text::{bounded_list, cut};
+pub(crate) use fields::parse_digits;
+pub(crate) use header::unknown_columns;
+pub(crate) use lines::RecordReader;
 pub use rejection::{Problem, Rejection};
 
 use std::fs::File;
@@ -21,11 +27,6 @@ use std::io;
 use std::path::Path;
 
 use crate::{Dataset, Error, Table};
-
-/// `b` without leading and trailing ASCII whitespace.
-pub(crate) fn trim_bytes(b: &[u8]) -> &[u8] {
-    b.trim_ascii()
-}
 
 /// What a load read, kept and rejected, table by table.
 ///
@@ -121,7 +122,7 @@ pub struct Loader {
     /// columns be allocated once, at their final size.
     size_hint: Option<u64>,
     dataset: Dataset,
-    state: canonical::State,
+    state: batch::State,
     report: LoadReport,
 }
 
@@ -142,7 +143,7 @@ impl Default for Loader {
                 record_bytes: Loader::DEFAULT_MAX_RECORD_BYTES,
             },
             dataset: Dataset::default(),
-            state: canonical::State::default(),
+            state: batch::State::default(),
             report: LoadReport::default(),
         }
     }
@@ -202,7 +203,7 @@ impl Loader {
     /// Header errors and I/O errors in both modes; in strict mode also the
     /// first rejected row.
     pub fn read<R: io::Read>(&mut self, table: Table, file: &str, reader: R) -> Result<(), Error> {
-        canonical::read(self, table, file, reader)
+        blocks::read(self, table, file, reader)
     }
 
     /// Reads `registrations.csv`, `deportations.csv` and `statements.csv`
@@ -251,6 +252,35 @@ impl Loader {
 }
 
 impl Dataset {
+    /// The sample embedded in the crate: real, sourced figures on people of
+    /// Afghan origin (UNHCR year-end stocks 2000-2025 and mid-2023, UNHCR's
+    /// yearly returns, reported 2023-2024 returns and deportations from
+    /// Pakistan and Iran, and public statements). See `data/README.md`.
+    ///
+    /// Loaded once, on first use.
+    ///
+    /// ```
+    /// use refugee_data::{Dataset, Table};
+    /// let ds = Dataset::sample();
+    /// assert!(ds.len(Table::Statements) >= 30);
+    /// ```
+    pub fn sample() -> &'static Dataset {
+        static SAMPLE: std::sync::OnceLock<Dataset> = std::sync::OnceLock::new();
+        SAMPLE.get_or_init(|| {
+            let mut loader = Loader::new();
+            for (table, text) in [
+                (Table::Registrations, include_str!("../../data/registrations.csv")),
+                (Table::Deportations, include_str!("../../data/deportations.csv")),
+                (Table::Statements, include_str!("../../data/statements.csv")),
+            ] {
+                loader
+                    .read(table, table.file_name(), text.as_bytes())
+                    .expect("the embedded sample is valid (checked by the tests)");
+            }
+            loader.finish().0
+        })
+    }
+
     /// Loads a dataset directory strictly.
     ///
     /// # Errors

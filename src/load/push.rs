@@ -8,14 +8,13 @@
 //! [`Loader::push_deportation`] with the file name and the physical line the
 //! record comes from; a row it cannot read becomes [`Loader::reject_row`].
 
-pub(crate) use super::lines::RecordReader;
-pub(crate) use super::Limits;
-
-pub(crate) use super::canonical::columns;
-use super::canonical::{key_names, key_of, too_many_rows, truncate};
+use super::batch::{too_many_rows, truncate};
+use super::keys::{key_names, key_of};
 use super::overlap::check_row as check_overlap;
+use super::Limits;
 use super::{Loader, Rejection};
 use crate::dataset::NO_DAY;
+use crate::dataset::{DeportationRow, RegistrationRow};
 use crate::record::Day;
 use crate::{Country, Error, PopulationType, ReturnKind, Table};
 
@@ -101,15 +100,16 @@ impl Loader {
         if self.dataset.len(Table::Registrations) >= self.state.max_rows {
             return Err(too_many_rows(self, Table::Registrations, at.file, at.line));
         }
-        let c = &mut self.dataset.registrations;
-        c.date.push(r.date);
-        c.origin.push(r.origin.id());
-        c.host.push(r.host.id());
-        c.population.push(r.population as u8);
-        c.count.push(r.count);
-        c.source.push(r.source);
-        // Adapters give no reference: the imported file is the reference.
-        c.reference.push(0);
+        // Columns an adapter does not fill (`reference`) stay empty.
+        self.dataset.registrations.push(RegistrationRow {
+            date: r.date,
+            origin: r.origin.id(),
+            host: r.host.id(),
+            population: r.population as u8,
+            count: r.count,
+            source: r.source,
+            ..RegistrationRow::default()
+        });
         self.check_duplicate(Table::Registrations, at)
     }
 
@@ -127,16 +127,17 @@ impl Loader {
         if self.dataset.len(Table::Deportations) >= self.state.max_rows {
             return Err(too_many_rows(self, Table::Deportations, at.file, at.line));
         }
-        let c = &mut self.dataset.deportations;
-        c.date.push(d.date);
-        c.period_start.push(d.period_start);
-        c.origin.push(d.origin.id());
-        c.host.push(d.host.id());
-        c.kind.push(d.kind as u8);
-        c.count.push(d.count);
-        c.crossing.push(d.crossing);
-        c.source.push(d.source);
-        c.reference.push(0);
+        self.dataset.deportations.push(DeportationRow {
+            date: d.date,
+            period_start: d.period_start,
+            origin: d.origin.id(),
+            host: d.host.id(),
+            kind: d.kind as u8,
+            count: d.count,
+            crossing: d.crossing,
+            source: d.source,
+            ..DeportationRow::default()
+        });
         self.check_duplicate(Table::Deportations, at)
     }
 

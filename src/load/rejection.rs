@@ -2,29 +2,8 @@
 
 use std::fmt;
 
+use crate::text::{cut, SHOWN_CHARS};
 use crate::UnknownCountry;
-
-/// At most this many characters of an offending value are shown.
-pub(crate) const SHOWN_CHARS: usize = 60;
-
-/// `s` cut to at most [`SHOWN_CHARS`] characters, with `...` where it was cut.
-pub(crate) fn cut(s: &str) -> std::borrow::Cow<'_, str> {
-    match s.char_indices().nth(SHOWN_CHARS) {
-        None => s.into(),
-        Some((end, _)) => format!("{}...", &s[..end]).into(),
-    }
-}
-
-/// At most `max` items joined by `sep`, each cut to 60 characters, then
-/// `and N more`: messages stay short whatever the input.
-pub(crate) fn bounded_list<S: AsRef<str>>(items: &[S], max: usize, sep: &str) -> String {
-    let mut out: Vec<String> =
-        items.iter().take(max).map(|s| cut(s.as_ref()).into_owned()).collect();
-    if items.len() > max {
-        out.push(format!("and {} more", items.len() - max));
-    }
-    out.join(sep)
-}
 
 /// What is wrong with one row.
 #[derive(Clone, Debug, PartialEq, Eq)]

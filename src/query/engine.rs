@@ -15,7 +15,7 @@
 use std::collections::HashMap;
 
 use super::{Dimension, Query, QueryResult};
-use crate::dataset::{Codes, NO_COUNTRY};
+use crate::dataset::{Codes, ColumnRef, NO_COUNTRY};
 use crate::hash::FxBuildHasher;
 use crate::record::{civil_from_days, date_of_day, day_of, Day};
 use crate::{Country, Dataset, Error, PopulationType, ReturnKind, SourceConflict, Stance, Table};
@@ -178,46 +178,34 @@ impl Filter<'_> {
     }
 }
 
+/// A categorical column as the engine reads it; countries and texts carry
+/// their position in the table, where the store caches their dense codes.
 enum Column<'a> {
     Country(&'a [u16], usize),
     Vocab(&'a [u8], &'static [&'static str]),
     Text(&'a [u32], usize),
 }
 
-/// A categorical column; countries and texts carry their slot in the
-/// dataset's cache of dense codes.
+/// The column of a categorical dimension: the table's column of the same name.
 fn column<'a>(ds: &'a Dataset, table: Table, dim: Dimension) -> Column<'a> {
-    let (r, d, s) = (&ds.registrations, &ds.deportations, &ds.statements);
-    match (table, dim) {
-        (Table::Registrations, Dimension::Origin) => Column::Country(&r.origin, 0),
-        (Table::Registrations, Dimension::Host) => Column::Country(&r.host, 1),
-        (Table::Registrations, Dimension::Population) => {
-            Column::Vocab(&r.population, PopulationType::LABELS)
-        }
-        (Table::Registrations, _) => Column::Text(&r.source, 2),
-        (Table::Deportations, Dimension::Origin) => Column::Country(&d.origin, 3),
-        (Table::Deportations, Dimension::Host) => Column::Country(&d.host, 4),
-        (Table::Deportations, Dimension::Kind) => Column::Vocab(&d.kind, ReturnKind::LABELS),
-        (Table::Deportations, Dimension::Crossing) => Column::Text(&d.crossing, 5),
-        (Table::Deportations, _) => Column::Text(&d.source, 6),
-        (Table::Statements, Dimension::Actor) => Column::Text(&s.actor, 7),
-        (Table::Statements, Dimension::ActorCountry) => Column::Country(&s.actor_country, 8),
-        (Table::Statements, Dimension::Speaker) => Column::Text(&s.speaker, 9),
-        (Table::Statements, Dimension::TargetCountry) => Column::Country(&s.target_country, 10),
-        (Table::Statements, Dimension::SubjectCountry) => Column::Country(&s.subject_country, 11),
-        (Table::Statements, Dimension::Stance) => Column::Vocab(&s.stance, Stance::LABELS),
-        (Table::Statements, _) => Column::Text(&s.source, 12),
+    match ds.column(table, dim.name()) {
+        Some((i, ColumnRef::Country(col))) => Column::Country(col, i),
+        Some((_, ColumnRef::Vocab(col, labels))) => Column::Vocab(col, labels),
+        Some((i, ColumnRef::Text(col))) => Column::Text(col, i),
+        // `check` admits only the table's categorical dimensions.
+        _ => unreachable!("{dim} is a categorical column of {table}"),
     }
 }
 
 /// The dense codes of a country column.
-fn country_codes<'a>(ds: &'a Dataset, col: &[u16], slot: usize) -> &'a Codes {
-    ds.codes(slot, Country::COUNT + 1, col.iter().map(|&c| country_code(c)), |a, b| a.cmp(&b))
+fn country_codes<'a>(ds: &'a Dataset, table: Table, col: &[u16], i: usize) -> &'a Codes {
+    let raw = col.iter().map(|&c| country_code(c));
+    ds.codes(table, i, Country::COUNT + 1, raw, |a, b| a.cmp(&b))
 }
 
 /// The dense codes of a text column.
-fn text_codes<'a>(ds: &'a Dataset, col: &[u32], slot: usize) -> &'a Codes {
-    ds.codes(slot, ds.texts.len(), col.iter().copied(), |a, b| {
+fn text_codes<'a>(ds: &'a Dataset, table: Table, col: &[u32], i: usize) -> &'a Codes {
+    ds.codes(table, i, ds.texts.len(), col.iter().copied(), |a, b| {
         ds.texts.text(a).cmp(ds.texts.text(b))
     })
 }
@@ -419,11 +407,11 @@ fn plan<'a>(ds: &'a Dataset, q: &Query) -> Result<Plan<'a>, Error> {
             Part::Time { kind: d, dates, lut, base, first }
         } else {
             match column(ds, table, d) {
-                Column::Country(col, slot) => {
-                    Part::Country { col, codes: country_codes(ds, col, slot) }
+                Column::Country(col, i) => {
+                    Part::Country { col, codes: country_codes(ds, table, col, i) }
                 }
                 Column::Vocab(col, labels) => Part::Vocab { col, rank: vocab_rank(labels), labels },
-                Column::Text(col, slot) => Part::Text { col, codes: text_codes(ds, col, slot) },
+                Column::Text(col, i) => Part::Text { col, codes: text_codes(ds, table, col, i) },
             }
         });
     }

@@ -46,13 +46,26 @@ pub(crate) fn problem(vocabulary: &str, expected: &[&str]) -> String {
 
 impl fmt::Display for UnknownValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "\"{}\" {}", crate::load::cut(&self.value), self.problem())
+        write!(f, "\"{}\" {}", crate::text::cut(&self.value), self.problem())
     }
 }
 
 impl std::error::Error for UnknownValue {}
 
 /// Defines a vocabulary enum with its labels, `Display`, `FromStr` and serde.
+/// What the store and the loader need of a vocabulary: its name in
+/// messages, its labels, and the conversions to and from its `u8` index.
+pub(crate) trait Vocabulary: Copy + Into<u8> {
+    /// The vocabulary's name in messages (`return kind`).
+    const NAME: &'static str;
+    /// The lower-case labels, in index order.
+    const LABELS: &'static [&'static str];
+    /// Parses a label case-insensitively, ignoring surrounding whitespace.
+    fn parse_bytes(b: &[u8]) -> Option<Self>;
+    /// The value of an index below `LABELS.len()`.
+    fn from_index(i: u8) -> Self;
+}
+
 macro_rules! vocabulary {
     (
         $(#[$meta:meta])*
@@ -80,7 +93,7 @@ macro_rules! vocabulary {
             /// Parses a label case-insensitively, ignoring surrounding whitespace,
             /// without allocating.
             pub(crate) fn parse_bytes(b: &[u8]) -> Option<$name> {
-                let b = crate::load::trim_bytes(b);
+                let b = crate::text::trim_bytes(b);
                 Self::LABELS
                     .iter()
                     .position(|l| l.as_bytes().eq_ignore_ascii_case(b))
@@ -95,6 +108,23 @@ macro_rules! vocabulary {
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+
+        impl Vocabulary for $name {
+            const NAME: &'static str = $what;
+            const LABELS: &'static [&'static str] = $name::LABELS;
+            fn parse_bytes(b: &[u8]) -> Option<Self> {
+                $name::parse_bytes(b)
+            }
+            fn from_index(i: u8) -> Self {
+                $name::from_index(i)
+            }
+        }
+
+        impl From<$name> for u8 {
+            fn from(v: $name) -> u8 {
+                v as u8
             }
         }
 

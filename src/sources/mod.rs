@@ -39,8 +39,8 @@ use std::io;
 use csv::ByteRecord;
 
 use crate::hash::TextBuildHasher;
-use crate::load::push::RecordReader;
 use crate::load::Problem;
+use crate::load::RecordReader;
 use crate::{Country, Error, Loader};
 
 /// What one import read and made.

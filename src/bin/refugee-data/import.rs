@@ -8,12 +8,12 @@
 //! Without `--lenient`, any rejection means nothing is written.
 
 use std::fs::{self, File};
-use std::io::{self, BufReader, BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::io::{self, BufReader, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use refugee_data::{
-    import_hxl, import_unhcr, Dataset, HxlMapping, HxlParts, HxlTarget, ImportReport, Loader,
+    import_hxl, import_unhcr, HxlMapping, HxlParts, HxlTarget, ImportReport, Loader,
     PopulationType, ReturnKind, Table, UnhcrOptions,
 };
 
@@ -135,7 +135,7 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode, Failure> {
     fs::create_dir_all(&dir).map_err(|e| Failure::Data(format!("{out}: {e}")))?;
     let mut wrote = Vec::new();
     for table in [Table::Registrations, Table::Deportations] {
-        let path = write_atomically(&ds, table, &dir)?;
+        let path = ds.write_table(table, &dir)?;
         wrote.push(format!("{} ({} records)", path.display(), thousands(ds.len(table) as u64)));
     }
     println!("wrote {}", wrote.join(", "));
@@ -176,26 +176,6 @@ fn summary(r: &ImportReport) -> String {
     }
     s.push('\n');
     s
-}
-
-/// Writes one table to a temporary file in `dir`, then renames it over the
-/// table's file.
-fn write_atomically(ds: &Dataset, table: Table, dir: &Path) -> Result<PathBuf, Failure> {
-    let path = dir.join(table.file_name());
-    let tmp = dir.join(format!(".{}.{}.tmp", table.file_name(), std::process::id()));
-    let fail = |e: &dyn std::fmt::Display| Failure::Data(format!("{}: {e}", path.display()));
-    let result = (|| {
-        let file = File::create(&tmp).map_err(|e| fail(&e))?;
-        let mut out = BufWriter::with_capacity(1 << 16, file);
-        ds.write_csv(table, &mut out)?;
-        let file = out.into_inner().map_err(|e| fail(&e.into_error()))?;
-        file.sync_all().map_err(|e| fail(&e))?;
-        fs::rename(&tmp, &path).map_err(|e| fail(&e))
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result.map(|()| path)
 }
 
 /// `2023`, `2000-2025` or `2000..2025`.

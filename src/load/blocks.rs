@@ -1,0 +1,326 @@
+//! Reading a file: in 4 MiB blocks whose quote-free halves are parsed on
+//! two threads while the previous block is merged, or record by record
+//! where a block has quotes (records may then span lines). Either way rows
+//! and rejections come out in file order with their exact lines.
+
+use std::io::{self, Read};
+
+use csv::ByteRecord;
+
+use super::batch::{flush, reject, reserve_for, too_many_rows, Batch, BATCH};
+use super::fields::{parse_record, Row};
+use super::header::{header_shape, Shape};
+use super::lines::RecordReader;
+use super::{Loader, Problem, Rejection};
+use crate::{Dataset, Error, Table};
+
+/// Input is read in blocks of this size. A block without any quote
+/// character is cut at a line end, and its two halves are parsed on two
+/// threads; a block with quotes, whose records may span lines, sends the
+/// rest of the file down the sequential path.
+const BLOCK: usize = 4 << 20;
+
+pub(super) fn read<R: io::Read>(
+    loader: &mut Loader,
+    table: Table,
+    file: &str,
+    mut reader: R,
+) -> Result<(), Error> {
+    let parallel = std::thread::available_parallelism().map_or(1, |n| n.get()) > 1;
+    let io_error = |source: io::Error| Error::Io { file: file.to_string(), source };
+    let mut buf = Vec::with_capacity(if parallel { BLOCK } else { 0 });
+    let mut at_end = false;
+    if parallel {
+        at_end = fill(&mut reader, &mut buf, BLOCK).map_err(io_error)?;
+    }
+    if !parallel || memchr::memchr(b'"', &buf).is_some() {
+        let chained = io::Cursor::new(buf).chain(reader);
+        return read_sequential(
+            loader,
+            table,
+            file,
+            RecordReader::new(file, chained, loader.limits),
+            None,
+        );
+    }
+    // The header, from the first block.
+    let mut records = RecordReader::new(file, &buf[..], loader.limits);
+    let (header, header_line) = match records.next()? {
+        Some(line) => (records.record().clone(), line),
+        None => (ByteRecord::new(), 1),
+    };
+    let mut header_end = records.bytes_read() as usize;
+    drop(records);
+    if header_end >= buf.len() && !at_end {
+        // A header longer than a block: the sequential path reads it whole.
+        let chained = io::Cursor::new(buf).chain(reader);
+        let records = RecordReader::new(file, chained, loader.limits);
+        return read_sequential(loader, table, file, records, None);
+    }
+    // The csv reader stops after the `\r` of a CRLF; the `\n` is the header's.
+    if header_end > 0 && buf[header_end - 1] == b'\r' && buf.get(header_end) == Some(&b'\n') {
+        header_end += 1;
+    }
+    let shape = header_shape(loader, table, file, header_line, &header)?;
+    let line_base = count_lines(&buf[..header_end]);
+    buf.drain(..header_end);
+    let input = Input { reader, buf, at_end };
+    parallel_blocks(loader, table, file, input, shape, (line_base, header_end as u64))
+}
+
+/// The rest of a file after its first block's header: the reader, the
+/// bytes read but not yet parsed, and whether the reader is at its end.
+struct Input<R> {
+    reader: R,
+    buf: Vec<u8>,
+    at_end: bool,
+}
+
+/// The two-thread path from the first data row on: each block's two halves
+/// are parsed while the previous block's pieces are merged (three tasks over
+/// two cores, and no core waits for the merge), until the end or a block
+/// with a quote, from which the sequential path goes on. `(line_base,
+/// consumed)`: the lines and bytes before `input.buf`.
+fn parallel_blocks<R: io::Read>(
+    loader: &mut Loader,
+    table: Table,
+    file: &str,
+    mut input: Input<R>,
+    shape: Shape,
+    (mut line_base, mut consumed): (u64, u64),
+) -> Result<(), Error> {
+    let io_error = |source: io::Error| Error::Io { file: file.to_string(), source };
+    let mut batch = Batch::new(loader, table);
+    let mut pending: Option<[(Piece, u64); 2]> = None;
+    loop {
+        let buf = &input.buf;
+        let cut =
+            if input.at_end { buf.len() } else { memchr::memrchr(b'\n', buf).map_or(0, |i| i + 1) };
+        let half = memchr::memchr(b'\n', &buf[cut / 2..cut]).map_or(cut, |i| cut / 2 + i + 1);
+        if cut == 0 && !buf.is_empty() || memchr::memchr(b'"', &buf[..cut]).is_some() {
+            // A quote, or a line longer than a block: on sequentially.
+            if let Some(pieces) = pending.take() {
+                merge_pieces(loader, table, file, &mut batch, pieces)?;
+            }
+            let rest = io::Cursor::new(input.buf).chain(input.reader);
+            let records = RecordReader::continuing(file, rest, loader.limits, line_base);
+            return read_sequential(loader, table, file, records, Some((shape, batch)));
+        }
+        let (first, second) = buf[..cut].split_at(half);
+        let second_base = line_base + count_lines(first);
+        let limits = loader.limits;
+        let shape = &shape;
+        let (a, b, merged) = std::thread::scope(|s| {
+            let b = s.spawn(|| parse_piece(table, shape, file, second, second_base, limits));
+            let a = s.spawn(|| parse_piece(table, shape, file, first, line_base, limits));
+            let merged = match pending.take() {
+                Some(pieces) => merge_pieces(loader, table, file, &mut batch, pieces),
+                None => Ok(()),
+            };
+            let join = |h: std::thread::ScopedJoinHandle<'_, Piece>| {
+                h.join().expect("parsing threads do not panic")
+            };
+            (join(a), join(b), merged)
+        });
+        merged?;
+        pending = Some([(a, consumed + half as u64), (b, consumed + cut as u64)]);
+        line_base = second_base + count_lines(second);
+        consumed += cut as u64;
+        input.buf.drain(..cut);
+        if input.at_end {
+            break;
+        }
+        input.at_end = fill(&mut input.reader, &mut input.buf, BLOCK).map_err(io_error)?;
+    }
+    if let Some(pieces) = pending.take() {
+        merge_pieces(loader, table, file, &mut batch, pieces)?;
+    }
+    match flush(loader, table, file, &mut batch) {
+        Some(dup) => Err(Error::Rejected(dup)),
+        None => Ok(()),
+    }
+}
+
+/// Merges a block's two pieces, in order.
+fn merge_pieces(
+    loader: &mut Loader,
+    table: Table,
+    file: &str,
+    batch: &mut Batch,
+    pieces: [(Piece, u64); 2],
+) -> Result<(), Error> {
+    for (piece, end) in pieces {
+        merge_piece(loader, table, file, batch, piece, end)?;
+    }
+    Ok(())
+}
+
+/// Reads from `reader` until `buf` holds `size` bytes or the input ends;
+/// true when it ended.
+fn fill(reader: &mut impl io::Read, buf: &mut Vec<u8>, size: usize) -> io::Result<bool> {
+    let want = size.saturating_sub(buf.len()) as u64;
+    let got = reader.take(want).read_to_end(buf)? as u64;
+    Ok(got < want)
+}
+
+/// Line terminators in `bytes`, counted as the record reader counts them:
+/// `\n`, `\r\n`, or a lone `\r`.
+fn count_lines(bytes: &[u8]) -> u64 {
+    let lf = memchr::memchr_iter(b'\n', bytes).count();
+    let lone_cr =
+        memchr::memchr_iter(b'\r', bytes).filter(|&i| bytes.get(i + 1) != Some(&b'\n')).count();
+    (lf + lone_cr) as u64
+}
+
+/// The records of one piece of a file, parsed on their own.
+struct Piece {
+    ds: Dataset,
+    /// The line of each record in `ds`.
+    lines: Vec<u64>,
+    /// Rejected rows, in line order.
+    rejections: Vec<Rejection>,
+    /// An error that stopped the piece (a record over the limit).
+    error: Option<Error>,
+}
+
+fn parse_piece(
+    table: Table,
+    shape: &Shape,
+    file: &str,
+    bytes: &[u8],
+    line_base: u64,
+    limits: super::Limits,
+) -> Piece {
+    let mut piece =
+        Piece { ds: Dataset::default(), lines: Vec::new(), rejections: Vec::new(), error: None };
+    let mut records = RecordReader::continuing(file, bytes, limits, line_base);
+    loop {
+        match records.next() {
+            Ok(Some(line)) => {
+                let row = Row::new(records.record(), file, line);
+                match parse_record(table, shape, &mut piece.ds, &row, limits.field_bytes) {
+                    Ok(()) => piece.lines.push(line),
+                    Err(r) => piece.rejections.push(*r),
+                }
+            }
+            Ok(None) => break,
+            Err(e) => {
+                piece.error = Some(e);
+                break;
+            }
+        }
+    }
+    piece
+}
+
+/// Adds a piece's records and rejections to the loader in line order, as
+/// the sequential path would have; `end` is the byte after the piece.
+fn merge_piece(
+    loader: &mut Loader,
+    table: Table,
+    file: &str,
+    batch: &mut Batch,
+    piece: Piece,
+    end: u64,
+) -> Result<(), Error> {
+    let t = table as usize;
+    if let Some(size) = loader.size_hint.take() {
+        let rows = loader.report.read[t] + (piece.lines.len() + piece.rejections.len()) as u64;
+        reserve_for(loader, table, size, end, rows);
+    }
+    // A text the dataset cannot number maps to u32::MAX and stops the load
+    // at the first row that uses it.
+    let remap: Vec<u32> = (0..piece.ds.texts.len() as u32)
+        .map(|id| loader.dataset.texts.intern(piece.ds.texts.text(id)).unwrap_or(u32::MAX))
+        .collect();
+    let mut rejections = piece.rejections.into_iter().peekable();
+    for (i, &line) in piece.lines.iter().enumerate() {
+        while let Some(r) = rejections.next_if(|r| r.line < line) {
+            loader.report.read[t] += 1;
+            reject(loader, table, file, batch, Box::new(r))?;
+        }
+        loader.report.read[t] += 1;
+        if loader.dataset.len(table) >= loader.state.max_rows {
+            return Err(too_many_rows(loader, table, file, line));
+        }
+        if let Some((column, id)) = piece.ds.unmapped(table, i, &remap) {
+            let text = piece.ds.texts.text(id).as_bytes();
+            let rejection = Rejection::new(file, line, Problem::TooManyTexts).at(column, text);
+            reject(loader, table, file, batch, Box::new(rejection))?;
+        }
+        loader.dataset.append_row(&piece.ds, table, i, &remap);
+        batch.lines.push(line);
+        if batch.lines.len() == BATCH {
+            if let Some(dup) = flush(loader, table, file, batch) {
+                return Err(Error::Rejected(dup));
+            }
+        }
+    }
+    for r in rejections {
+        loader.report.read[t] += 1;
+        reject(loader, table, file, batch, Box::new(r))?;
+    }
+    match piece.error {
+        Some(e) => {
+            if let Some(dup) = flush(loader, table, file, batch) {
+                return Err(Error::Rejected(dup));
+            }
+            Err(e)
+        }
+        None => Ok(()),
+    }
+}
+
+/// The sequential path: every record from `records`, whose header has
+/// been read already when `state` is given.
+fn read_sequential<R: io::Read>(
+    loader: &mut Loader,
+    table: Table,
+    file: &str,
+    mut records: RecordReader<R>,
+    state: Option<(Shape, Batch)>,
+) -> Result<(), Error> {
+    let t = table as usize;
+    let (shape, mut batch) = match state {
+        Some(state) => state,
+        None => {
+            let (header, header_line) = match records.next()? {
+                Some(line) => (records.record().clone(), line),
+                None => (ByteRecord::new(), 1),
+            };
+            (header_shape(loader, table, file, header_line, &header)?, Batch::new(loader, table))
+        }
+    };
+    let field_limit = loader.limits.field_bytes;
+    while let Some(line) = records.next()? {
+        loader.report.read[t] += 1;
+        if records.ended_in_quotes() {
+            let rejection = Box::new(Rejection::new(file, line, Problem::UnclosedQuote));
+            reject(loader, table, file, &mut batch, rejection)?;
+            continue;
+        }
+        if loader.dataset.len(table) >= loader.state.max_rows {
+            return Err(too_many_rows(loader, table, file, line));
+        }
+        let row = Row::new(records.record(), file, line);
+        match parse_record(table, &shape, &mut loader.dataset, &row, field_limit) {
+            Ok(()) => {
+                batch.lines.push(line);
+                if batch.lines.len() == BATCH {
+                    if let Some(dup) = flush(loader, table, file, &mut batch) {
+                        return Err(Error::Rejected(dup));
+                    }
+                    if let Some(size) = loader.size_hint.take() {
+                        let rows = loader.report.read[t];
+                        reserve_for(loader, table, size, records.bytes_read(), rows);
+                    }
+                }
+            }
+            Err(rejection) => reject(loader, table, file, &mut batch, rejection)?,
+        }
+    }
+    match flush(loader, table, file, &mut batch) {
+        Some(dup) => Err(Error::Rejected(dup)),
+        None => Ok(()),
+    }
+}

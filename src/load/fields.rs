@@ -1,0 +1,214 @@
+//! Reading one CSV record's fields into a row of the store: dates, counts,
+//! countries, vocabulary values and texts parsed by hand, each failure a
+//! positioned rejection.
+
+use std::cell::Cell;
+
+use csv::ByteRecord;
+
+use super::header::Shape;
+use super::{Problem, Rejection};
+use crate::dataset::{
+    DeportationColumns, FieldSource, Interner, RegistrationColumns, StatementColumns, NO_COUNTRY,
+    NO_DAY,
+};
+use crate::record::{parse_date, DateError, Day, Vocabulary};
+use crate::{Country, Dataset, Table};
+
+/// A count written in digits only (the contract's `count`), for the loader
+/// and the source adapters alike.
+pub(crate) fn parse_digits(b: &[u8]) -> Result<u64, Problem> {
+    let mut n: u64 = 0;
+    for &c in b {
+        if !c.is_ascii_digit() {
+            return Err(Problem::NotACount);
+        }
+        n = match n.checked_mul(10).and_then(|n| n.checked_add((c - b'0') as u64)) {
+            Some(n) => n,
+            // Too large, unless a non-digit follows: then not a count at all.
+            None if b.iter().all(u8::is_ascii_digit) => return Err(Problem::CountTooLarge),
+            None => return Err(Problem::NotACount),
+        };
+    }
+    Ok(n)
+}
+
+/// One data row being parsed: its record, and where it is.
+pub(super) struct Row<'a> {
+    pub(super) rec: &'a ByteRecord,
+    pub(super) file: &'a str,
+    pub(super) line: u64,
+    /// The row's `date` once read, and its field, for the period check.
+    date: Cell<Option<(Day, Option<usize>)>>,
+}
+
+pub(super) type Parsed<T> = Result<T, Box<Rejection>>;
+
+impl<'a> Row<'a> {
+    pub(super) fn new(rec: &'a ByteRecord, file: &'a str, line: u64) -> Self {
+        Row { rec, file, line, date: Cell::new(None) }
+    }
+
+    fn raw(&self, col: Option<usize>) -> &[u8] {
+        col.and_then(|i| self.rec.get(i)).unwrap_or(b"")
+    }
+
+    /// A rejection for the first field longer than `limit`, if any.
+    fn too_long(&self, names: &[String], limit: usize) -> Option<Box<Rejection>> {
+        if self.rec.as_slice().len() <= limit {
+            return None;
+        }
+        let (i, value) = self.rec.iter().enumerate().find(|(_, f)| f.len() > limit)?;
+        let name = names.get(i).map_or("", String::as_str);
+        Some(self.reject(name, value, Problem::FieldTooLong { bytes: value.len(), limit }))
+    }
+
+    #[cold]
+    fn reject(&self, name: &str, value: &[u8], problem: Problem) -> Box<Rejection> {
+        Box::new(Rejection::new(self.file, self.line, problem).at(name, value))
+    }
+
+    fn utf8(&self, b: &[u8], name: &str) -> Parsed<()> {
+        match std::str::from_utf8(b) {
+            Ok(_) => Ok(()),
+            Err(e) => Err(self.reject(name, b, Problem::InvalidUtf8 { byte: e.valid_up_to() })),
+        }
+    }
+
+    #[cold]
+    fn country_error(&self, b: &[u8], name: &str) -> Box<Rejection> {
+        if b.trim_ascii().is_empty() {
+            return self.reject(name, b, Problem::Empty);
+        }
+        if let Err(e) = self.utf8(b, name) {
+            return e;
+        }
+        let text = std::str::from_utf8(b).unwrap_or_default();
+        match Country::parse(text) {
+            Err(e) => self.reject(name, b, Problem::UnknownCountry(e)),
+            // Cannot happen (parse_bytes and parse agree), but never panic on input.
+            Ok(_) => self.reject(name, b, Problem::Invalid("is not a country".into())),
+        }
+    }
+}
+
+impl FieldSource for Row<'_> {
+    type Error = Box<Rejection>;
+
+    fn date(&self, col: Option<usize>, name: &'static str) -> Parsed<Day> {
+        let b = self.raw(col);
+        let day = parse_date(b).map_err(|e| {
+            let problem = match e {
+                _ if b.is_empty() => Problem::Empty,
+                DateError::Malformed => Problem::MalformedDate,
+                DateError::NotCalendar => Problem::NotCalendarDate,
+                DateError::OutOfRange => Problem::DateOutOfRange,
+            };
+            self.reject(name, b, problem)
+        })?;
+        self.date.set(Some((day, col)));
+        Ok(day)
+    }
+
+    fn period_start(&self, col: Option<usize>, name: &'static str) -> Parsed<Day> {
+        if self.raw(col).is_empty() {
+            return Ok(NO_DAY);
+        }
+        // `date` comes first in every table that has a period.
+        let recorded = self.date.get();
+        let start = self.date(col, name)?;
+        self.date.set(recorded);
+        let (date, date_col) = recorded.expect("date is read before period_start");
+        if start > date {
+            let written = String::from_utf8_lossy(self.raw(date_col)).into_owned();
+            return Err(self.reject(
+                name,
+                self.raw(col),
+                Problem::PeriodAfterDate { date: written },
+            ));
+        }
+        Ok(start)
+    }
+
+    fn count(&self, col: Option<usize>, name: &'static str) -> Parsed<u64> {
+        let b = self.raw(col);
+        if b.is_empty() {
+            return Err(self.reject(name, b, Problem::Empty));
+        }
+        parse_digits(b).map_err(|problem| self.reject(name, b, problem))
+    }
+
+    fn country(&self, col: Option<usize>, name: &'static str, required: bool) -> Parsed<u16> {
+        let b = self.raw(col);
+        if !required && b.trim_ascii().is_empty() {
+            return Ok(NO_COUNTRY);
+        }
+        match Country::parse_bytes(b) {
+            Some(c) => Ok(c.id()),
+            None => Err(self.country_error(b, name)),
+        }
+    }
+
+    fn vocab<V: Vocabulary>(&self, col: Option<usize>, name: &'static str) -> Parsed<V> {
+        let b = self.raw(col);
+        V::parse_bytes(b).ok_or_else(|| {
+            if b.trim_ascii().is_empty() {
+                self.reject(name, b, Problem::Empty)
+            } else {
+                let (vocabulary, expected) = (V::NAME, V::LABELS);
+                self.reject(name, b, Problem::UnknownValue { vocabulary, expected })
+            }
+        })
+    }
+
+    /// An interned, trimmed text; 0 for an empty optional one.
+    fn text(
+        &self,
+        col: Option<usize>,
+        name: &'static str,
+        required: bool,
+        texts: &mut Interner,
+    ) -> Parsed<u32> {
+        let b = self.raw(col).trim_ascii();
+        let s = match std::str::from_utf8(b) {
+            Ok(s) => s.trim(),
+            Err(e) => {
+                return Err(self.reject(name, b, Problem::InvalidUtf8 { byte: e.valid_up_to() }))
+            }
+        };
+        if s.is_empty() {
+            return if required { Err(self.reject(name, b, Problem::Empty)) } else { Ok(0) };
+        }
+        texts.intern(s).map_err(|_| self.reject(name, b, Problem::TooManyTexts))
+    }
+}
+
+/// Parses one record into the columns of `ds`, or says why not; nothing is
+/// pushed on a rejection.
+pub(super) fn parse_record(
+    table: Table,
+    shape: &Shape,
+    ds: &mut Dataset,
+    row: &Row<'_>,
+    field_limit: usize,
+) -> Parsed<()> {
+    let rec = row.rec;
+    if rec.len() != shape.width {
+        let problem = Problem::Ragged { found: rec.len(), expected: shape.width };
+        return Err(Box::new(Rejection::new(row.file, row.line, problem)));
+    }
+    if let Some(rejection) = row.too_long(&shape.names, field_limit) {
+        return Err(rejection);
+    }
+    let (map, texts) = (&shape.map, &mut ds.texts);
+    match table {
+        Table::Registrations => {
+            ds.registrations.push(RegistrationColumns::parse(row, map, texts)?);
+        }
+        Table::Deportations => {
+            ds.deportations.push(DeportationColumns::parse(row, map, texts)?);
+        }
+        Table::Statements => ds.statements.push(StatementColumns::parse(row, map, texts)?),
+    }
+    Ok(())
+}
