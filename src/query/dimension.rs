@@ -52,9 +52,18 @@ pub enum Dimension {
     SubjectCountry,
     /// Stance (statements).
     Stance,
+    /// UNHCR's regional bureau of the origin (`Asia and the Pacific`;
+    /// registrations, deportations).
+    OriginRegion,
+    /// UNHCR's regional bureau of the host.
+    HostRegion,
+    /// The UN M49 sub-region of the origin (`Southern Asia`).
+    OriginSubregion,
+    /// The UN M49 sub-region of the host.
+    HostSubregion,
 }
 
-const ALL: [Dimension; 17] = [
+const ALL: [Dimension; 21] = [
     Dimension::Day,
     Dimension::Week,
     Dimension::Month,
@@ -72,6 +81,10 @@ const ALL: [Dimension; 17] = [
     Dimension::TargetCountry,
     Dimension::SubjectCountry,
     Dimension::Stance,
+    Dimension::OriginRegion,
+    Dimension::HostRegion,
+    Dimension::OriginSubregion,
+    Dimension::HostSubregion,
 ];
 
 impl Dimension {
@@ -95,6 +108,10 @@ impl Dimension {
             Dimension::TargetCountry => "target_country",
             Dimension::SubjectCountry => "subject_country",
             Dimension::Stance => "stance",
+            Dimension::OriginRegion => "origin_region",
+            Dimension::HostRegion => "host_region",
+            Dimension::OriginSubregion => "origin_subregion",
+            Dimension::HostSubregion => "host_subregion",
         }
     }
 
@@ -127,18 +144,52 @@ impl Dimension {
         )
     }
 
-    /// The categorical dimensions of a table, in the contract's order.
+    /// True for the region dimensions, whose labels are derived from a
+    /// country column: `origin_region`, `host_region` (UNHCR's regional
+    /// bureau) and `origin_subregion`, `host_subregion` (UN M49).
+    pub fn is_region(self) -> bool {
+        matches!(
+            self,
+            Dimension::OriginRegion
+                | Dimension::HostRegion
+                | Dimension::OriginSubregion
+                | Dimension::HostSubregion
+        )
+    }
+
+    /// The categorical dimensions of a table, in the contract's order, then
+    /// the region dimensions derived from its countries.
     ///
     /// ```
     /// use refugee_data::{Dimension, Table};
     /// let names: Vec<_> = Dimension::categorical(Table::Deportations).iter().map(|d| d.name()).collect();
-    /// assert_eq!(names, ["origin", "host", "kind", "crossing", "source"]);
+    /// assert_eq!(names, ["origin", "host", "kind", "crossing", "source", "origin_region",
+    ///                     "host_region", "origin_subregion", "host_subregion"]);
     /// ```
     pub fn categorical(table: Table) -> &'static [Dimension] {
         use Dimension::*;
         match table {
-            Table::Registrations => &[Origin, Host, Population, Source],
-            Table::Deportations => &[Origin, Host, Kind, Crossing, Source],
+            Table::Registrations => &[
+                Origin,
+                Host,
+                Population,
+                Source,
+                OriginRegion,
+                HostRegion,
+                OriginSubregion,
+                HostSubregion,
+            ],
+            Table::Deportations => &[
+                Origin,
+                Host,
+                Kind,
+                Crossing,
+                Source,
+                OriginRegion,
+                HostRegion,
+                OriginSubregion,
+                HostSubregion,
+            ],
             Table::Statements => {
                 &[Actor, ActorCountry, Speaker, TargetCountry, SubjectCountry, Stance, Source]
             }

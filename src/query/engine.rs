@@ -47,6 +47,9 @@ enum Part<'a> {
     Vocab { col: &'a [u8], rank: [u8; VOCAB_SLOTS], labels: &'static [&'static str] },
     /// Interned texts present in the column, numbered by their bytes.
     Text { col: &'a [u32], codes: &'a Codes },
+    /// The region of a country column: `code_of[country code]`, codes
+    /// numbered by the labels' bytes, the empty label first.
+    Region { col: &'a [u16], code_of: Vec<u32>, labels: Vec<&'static str> },
 }
 
 impl Part<'_> {
@@ -57,6 +60,7 @@ impl Part<'_> {
                 codes.raw_of.len().max(1) as u64
             }
             Part::Vocab { labels, .. } => labels.len() as u64,
+            Part::Region { labels, .. } => labels.len() as u64,
         }
     }
 
@@ -70,6 +74,7 @@ impl Part<'_> {
             Part::Country { col, codes } => codes.code_of[country_code(col[row]) as usize],
             Part::Vocab { col, rank, .. } => rank[col[row] as usize] as u32,
             Part::Text { col, codes } => codes.code_of[col[row] as usize],
+            Part::Region { col, code_of, .. } => code_of[country_code(col[row]) as usize],
         }
     }
 
@@ -98,6 +103,11 @@ impl Part<'_> {
                     *k = *k * card + codes.code_of[t as usize] as u64;
                 }
             }
+            Part::Region { col, code_of, .. } => {
+                for (k, &c) in keys.iter_mut().zip(&col[start..]) {
+                    *k = *k * card + code_of[country_code(c) as usize] as u64;
+                }
+            }
         }
     }
 
@@ -113,6 +123,7 @@ impl Part<'_> {
                 labels[value].to_string()
             }
             Part::Text { codes, .. } => ds.texts.text(codes.raw_of[code as usize]).to_string(),
+            Part::Region { labels, .. } => labels[code as usize].to_string(),
         }
     }
 }
@@ -121,6 +132,37 @@ impl Part<'_> {
 fn country_code(id: u16) -> u32 {
     // NO_COUNTRY (u16::MAX) wraps to 0, the empty label, which sorts first.
     id.wrapping_add(1) as u32
+}
+
+/// The label of a country (by its code: id plus one, 0 for none) for a
+/// region dimension: UNHCR's regional bureau or the UN M49 sub-region,
+/// from the country table; the empty label where it has none. Regions are
+/// matched by ISO code only: UNHCR lists Tibetan refugees (`TIB`) under a
+/// bureau but with no ISO code, so `TIB` has no region; `XXX`, `XXA` and
+/// `XKX` have none either, while Kosovo's UN M49 sub-region is OCHA's
+/// (`Southern Europe`), as for every country UNHCR's table does not list.
+fn region_label(dim: Dimension, code: u32) -> &'static str {
+    let Some(id) = code.checked_sub(1) else { return "" };
+    let c = Country::from_id(id as u16);
+    match dim {
+        Dimension::OriginRegion | Dimension::HostRegion if c.alpha3() != "TIB" => {
+            c.unhcr_region().unwrap_or("")
+        }
+        Dimension::OriginSubregion | Dimension::HostSubregion => c.subregion().unwrap_or(""),
+        _ => "",
+    }
+}
+
+/// Every label of a region dimension, sorted by bytes (the empty one first),
+/// and the code of each country code.
+fn region_codes(dim: Dimension) -> (Vec<&'static str>, Vec<u32>) {
+    let of: Vec<&'static str> = (0..=Country::COUNT as u32).map(|c| region_label(dim, c)).collect();
+    let mut labels = of.clone();
+    labels.push("");
+    labels.sort_unstable();
+    labels.dedup();
+    let code_of = of.iter().map(|l| labels.binary_search(l).unwrap_or(0) as u32).collect();
+    (labels, code_of)
 }
 
 /// The bucket number of a day: consecutive buckets are consecutive numbers.
@@ -188,7 +230,12 @@ enum Column<'a> {
 
 /// The column of a categorical dimension: the table's column of the same name.
 fn column<'a>(ds: &'a Dataset, table: Table, dim: Dimension) -> Column<'a> {
-    match ds.column(table, dim.name()) {
+    let name = match dim {
+        Dimension::OriginRegion | Dimension::OriginSubregion => "origin",
+        Dimension::HostRegion | Dimension::HostSubregion => "host",
+        _ => dim.name(),
+    };
+    match ds.column(table, name) {
         Some((i, ColumnRef::Country(col))) => Column::Country(col, i),
         Some((_, ColumnRef::Vocab(col, labels))) => Column::Vocab(col, labels),
         Some((i, ColumnRef::Text(col))) => Column::Text(col, i),
@@ -274,6 +321,26 @@ fn build_filter<'a>(
     values: &[String],
 ) -> Result<Filter<'a>, Error> {
     let bad = |problem: String| Error::Query(format!("{dim} filter: {problem}"));
+    if dim.is_region() {
+        let Column::Country(col, _) = column(ds, table, dim) else { unreachable!() };
+        let (labels, code_of) = region_codes(dim);
+        let mut keep = vec![false; Country::COUNT + 1];
+        for v in values {
+            let want = v.trim();
+            let Some(code) = labels.iter().position(|l| l.eq_ignore_ascii_case(want)) else {
+                let valid: Vec<String> =
+                    labels.iter().filter(|l| !l.is_empty()).map(|l| format!("\"{l}\"")).collect();
+                return Err(bad(format!(
+                    "\"{want}\" is not a region of this dimension (expected one of {})",
+                    valid.join(", ")
+                )));
+            };
+            for (c, k) in keep.iter_mut().enumerate() {
+                *k |= code_of[c] == code as u32;
+            }
+        }
+        return Ok(Filter::Country { col, keep });
+    }
     Ok(match column(ds, table, dim) {
         Column::Country(col, _) => {
             let mut keep = vec![false; Country::COUNT + 1];
@@ -405,6 +472,10 @@ fn plan<'a>(ds: &'a Dataset, q: &Query) -> Result<Plan<'a>, Error> {
             let first = bucket_of(d, base);
             let lut = (base..=end).map(|day| (bucket_of(d, day) - first) as u32).collect();
             Part::Time { kind: d, dates, lut, base, first }
+        } else if d.is_region() {
+            let Column::Country(col, _) = column(ds, table, d) else { unreachable!() };
+            let (labels, code_of) = region_codes(d);
+            Part::Region { col, code_of, labels }
         } else {
             match column(ds, table, d) {
                 Column::Country(col, i) => {
