@@ -153,6 +153,22 @@ fn region_label(dim: Dimension, code: u32) -> &'static str {
     }
 }
 
+/// The region label of a country id (`NO_COUNTRY` has none).
+pub(super) fn region_label_of(dim: Dimension, id: u16) -> &'static str {
+    region_label(dim, country_code(id))
+}
+
+/// A filter of the registrations by a country or region dimension, as a
+/// predicate on row numbers.
+pub(super) fn registration_filter<'a>(
+    ds: &'a Dataset,
+    dim: Dimension,
+    values: &[String],
+) -> Result<Box<dyn Fn(usize) -> bool + 'a>, Error> {
+    let filter = build_filter(ds, Table::Registrations, dim, values)?;
+    Ok(Box::new(move |row| filter.keeps(row)))
+}
+
 /// Every label of a region dimension, sorted by bytes (the empty one first),
 /// and the code of each country code.
 fn region_codes(dim: Dimension) -> (Vec<&'static str>, Vec<u32>) {
@@ -175,6 +191,18 @@ fn bucket_of(kind: Dimension, day: Day) -> i64 {
         Dimension::Month => y as i64 * 12 + m as i64 - 1,
         Dimension::Quarter => y as i64 * 4 + (m as i64 - 1) / 3,
         _ => y as i64,
+    }
+}
+
+/// The first day of bucket `b` (the inverse of [`bucket_of`] on first days).
+pub(super) fn bucket_first_day(kind: Dimension, b: i64) -> Day {
+    let ymd = |y: i64, m: i64| crate::record::days_from_civil(y as i32, m as u32, 1);
+    match kind {
+        Dimension::Day => b as Day,
+        Dimension::Week => (b * 7 - 3) as Day,
+        Dimension::Month => ymd(b.div_euclid(12), b.rem_euclid(12) + 1),
+        Dimension::Quarter => ymd(b.div_euclid(4), b.rem_euclid(4) * 3 + 1),
+        _ => ymd(b, 1),
     }
 }
 
@@ -437,6 +465,16 @@ impl Plan<'_> {
         }
     }
 
+    /// The bucket number of part `t` (the time dimension) of a group key.
+    fn bucket(&self, key: u128, t: usize) -> i64 {
+        let below: u128 = self.cards[t + 1..].iter().map(|&c| c as u128).product();
+        let code = (key / below % self.cards[t] as u128) as i64;
+        match &self.parts[t] {
+            Part::Time { first, .. } => first + code,
+            _ => unreachable!("part {t} is the time dimension"),
+        }
+    }
+
     fn labels(&self, mut key: u128, ds: &Dataset, out: &mut Vec<String>) {
         let start = out.len();
         for (p, &c) in self.parts.iter().zip(&self.cards).rev() {
@@ -496,15 +534,24 @@ fn overflow(what: &str) -> Error {
 
 pub(super) fn run(ds: &Dataset, q: &Query) -> Result<QueryResult, Error> {
     check(q)?;
+    super::derived::check(q)?;
     let plan = plan(ds, q)?;
     let measures: &'static [&'static str] = match q.table {
         Table::Registrations => &["persons"],
         Table::Deportations => &["persons", "records"],
         Table::Statements => &["statements"],
     };
-    let mut result =
-        QueryResult { dimensions: q.by.clone(), measures, keys: Vec::new(), values: Vec::new() };
+    let mut result = QueryResult {
+        dimensions: q.by.clone(),
+        measures,
+        keys: Vec::new(),
+        values: Vec::new(),
+        buckets: Vec::new(),
+        derived: Vec::new(),
+        derived_values: Vec::new(),
+    };
     if plan.lo > plan.hi {
+        super::derived::apply(ds, q, &mut result)?;
         return Ok(result);
     }
     let groups: Vec<(u128, [u64; 2])> = match q.table {
@@ -515,10 +562,15 @@ pub(super) fn run(ds: &Dataset, q: &Query) -> Result<QueryResult, Error> {
         }
         Table::Statements => flows(&plan, None)?,
     };
+    let time = plan.parts.iter().position(|p| matches!(p, Part::Time { .. }));
     for (key, values) in groups {
         plan.labels(key, ds, &mut result.keys);
         result.values.extend_from_slice(&values[..measures.len()]);
+        if let Some(t) = time {
+            result.buckets.push(plan.bucket(key, t));
+        }
     }
+    super::derived::apply(ds, q, &mut result)?;
     Ok(result)
 }
 

@@ -7,6 +7,7 @@
 //!   without one it contributes its latest observation as of a date.
 //! * Two sources are never added for one population: such a query is an error.
 
+mod derived;
 mod dimension;
 mod engine;
 mod result;
@@ -44,6 +45,58 @@ pub struct Query {
     pub(crate) to: Option<NaiveDate>,
     pub(crate) as_of: Option<NaiveDate>,
     pub(crate) filters: Vec<(Dimension, Vec<String>)>,
+    pub(crate) with: Vec<Derived>,
+    /// `(populations, source)` of the stock that flows are compared with.
+    pub(crate) per_stock: Option<(Vec<String>, String)>,
+}
+
+/// A column derived from a query's own rows, added after the measures.
+///
+/// ```
+/// use refugee_data::{Dataset, Derived, Dimension, Query};
+/// let q = Query::statements().by(Dimension::Month).with(Derived::Cumulative);
+/// let result = Dataset::sample().query(&q)?;
+/// assert_eq!(result.columns(), ["month", "statements", "cumulative"]);
+/// let last = result.rows().last().unwrap();
+/// assert_eq!(last.cumulative(), Some(30));
+/// # Ok::<(), refugee_data::Error>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+#[non_exhaustive]
+pub enum Derived {
+    /// `change`: the row's first measure minus that of the same group (same
+    /// labels in every other dimension) in the immediately preceding bucket,
+    /// as the result has it; empty when the result has no row there (the
+    /// first bucket, a bucket before `from`, a group absent then). Needs a
+    /// time dimension; may be negative.
+    Change,
+    /// `cumulative`: the running sum of the first measure over the group's
+    /// rows in bucket order, this row included. Flows and statements only
+    /// (a stock is not accumulated); needs a time dimension.
+    Cumulative,
+}
+
+impl Derived {
+    /// The column name: `change` or `cumulative`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Derived::Change => "change",
+            Derived::Cumulative => "cumulative",
+        }
+    }
+}
+
+impl std::str::FromStr for Derived {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "change" => Ok(Derived::Change),
+            "cumulative" => Ok(Derived::Cumulative),
+            other => Err(Error::Query(format!(
+                "\"{other}\" is not a derived column (expected change or cumulative)"
+            ))),
+        }
+    }
 }
 
 impl Query {
@@ -56,7 +109,16 @@ impl Query {
     /// # Ok::<(), refugee_data::Error>(())
     /// ```
     pub fn new(table: Table) -> Query {
-        Query { table, by: Vec::new(), from: None, to: None, as_of: None, filters: Vec::new() }
+        Query {
+            table,
+            by: Vec::new(),
+            from: None,
+            to: None,
+            as_of: None,
+            filters: Vec::new(),
+            with: Vec::new(),
+            per_stock: None,
+        }
     }
 
     /// A query on the registrations (stocks).
@@ -141,6 +203,56 @@ impl Query {
     /// ```
     pub fn as_of(mut self, as_of: NaiveDate) -> Query {
         self.as_of = Some(as_of);
+        self
+    }
+
+    /// Adds a derived column (see [`Derived`]); `change` comes before
+    /// `cumulative` whatever the order they are added in.
+    pub fn with(mut self, derived: Derived) -> Query {
+        if !self.with.contains(&derived) {
+            self.with.push(derived);
+            self.with.sort_unstable();
+        }
+        self
+    }
+
+    /// Compares flows with a stock (deportation queries only): adds the
+    /// columns `stock` and `per_1000`. A row's `stock` is the registrations
+    /// stock of `populations` counted by `source` (one source, so that no
+    /// two are added), as of the day before the first day of the row's
+    /// bucket (without a time dimension: the day before `from`, which is
+    /// then required), summed over the registration series whose origin and
+    /// host match the row's origin, host and region labels where those are
+    /// dimensions and pass the query's origin, host and region filters; the
+    /// flows' kind, crossing, source and date bounds do not apply to it.
+    /// `per_1000` is `floor(persons * 1000 / stock)`. Both are empty when no
+    /// series contributes, `per_1000` also when the stock is 0.
+    ///
+    /// ```
+    /// use refugee_data::{Dataset, Dimension, Query};
+    /// // UNHCR's yearly refugee returns from Pakistan per 1,000 Afghan
+    /// // refugees registered there at the end of the year before.
+    /// let q = Query::deportations()
+    ///     .by(Dimension::Year)
+    ///     .filter(Dimension::Origin, ["AFG"])
+    ///     .filter(Dimension::Host, ["PAK"])
+    ///     .filter(Dimension::Kind, ["returned"])
+    ///     .filter(Dimension::Source, ["UNHCR"])
+    ///     .from("2023-01-01".parse()?)
+    ///     .to("2023-12-31".parse()?)
+    ///     .per_stock(["refugees"], "UNHCR");
+    /// let result = Dataset::sample().query(&q)?;
+    /// let row = result.rows().next().unwrap();
+    /// assert_eq!(row.stock(), Some(1_743_278));
+    /// assert_eq!(row.per_1000(), Some(56_797 * 1000 / 1_743_278));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn per_stock<I, S>(mut self, populations: I, source: impl Into<String>) -> Query
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.per_stock = Some((populations.into_iter().map(Into::into).collect(), source.into()));
         self
     }
 

@@ -30,6 +30,14 @@ pub struct QueryResult {
     pub(crate) keys: Vec<String>,
     /// Row-major: `measures.len()` values a row.
     pub(crate) values: Vec<u64>,
+    /// The bucket number of each row, when a dimension is a time bucket.
+    pub(crate) buckets: Vec<i64>,
+    /// The derived columns after the measures (`change`, `cumulative`,
+    /// `stock`, `per_1000`), in that order where present.
+    pub(crate) derived: Vec<&'static str>,
+    /// Row-major: `derived.len()` values a row; `None` is an empty cell
+    /// (JSON `null`).
+    pub(crate) derived_values: Vec<Option<i128>>,
 }
 
 /// One row of a [`QueryResult`].
@@ -37,6 +45,7 @@ pub struct QueryResult {
 pub struct ResultRow<'a> {
     keys: &'a [String],
     values: &'a [u64],
+    derived: &'a [Option<i128>],
     result: &'a QueryResult,
 }
 
@@ -65,6 +74,57 @@ impl<'a> ResultRow<'a> {
     pub fn measure(&self, name: &str) -> Option<u64> {
         self.result.measures.iter().position(|m| *m == name).map(|i| self.values[i])
     }
+
+    /// The derived column called `name` (`change`, `cumulative`, `stock`,
+    /// `per_1000`): `None` when the query has no such column or the cell is
+    /// empty (no row for the previous bucket, no stock series).
+    pub fn derived(&self, name: &str) -> Option<i128> {
+        let i = self.result.derived.iter().position(|d| *d == name)?;
+        self.derived[i]
+    }
+
+    /// `change`: the first measure minus that of the same group in the
+    /// preceding bucket; `None` when the result has no row there.
+    ///
+    /// ```
+    /// use refugee_data::{Dataset, Derived, Dimension, Query};
+    /// let q = Query::registrations()
+    ///     .by(Dimension::Year)
+    ///     .filter(Dimension::Origin, ["AFG"])
+    ///     .filter(Dimension::Host, ["PAK"])
+    ///     .filter(Dimension::Population, ["refugees"])
+    ///     .filter(Dimension::Source, ["UNHCR"])
+    ///     .from("2022-01-01".parse()?)
+    ///     .with(Derived::Change);
+    /// let result = Dataset::sample().query(&q)?;
+    /// let changes: Vec<Option<i128>> = result.rows().map(|r| r.change()).collect();
+    /// assert_eq!(changes[..2], [None, Some(1_987_717 - 1_743_278)]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn change(&self) -> Option<i128> {
+        self.derived("change")
+    }
+
+    /// `cumulative`: the running sum of the first measure over the group's
+    /// rows, in bucket order, this row included.
+    pub fn cumulative(&self) -> Option<u64> {
+        self.derived("cumulative").and_then(|v| u64::try_from(v).ok())
+    }
+
+    /// `stock`: the registrations stock the row's flow is compared with.
+    pub fn stock(&self) -> Option<u64> {
+        self.derived("stock").and_then(|v| u64::try_from(v).ok())
+    }
+
+    /// `per_1000`: persons per 1,000 of the stock, rounded down.
+    pub fn per_1000(&self) -> Option<u64> {
+        self.derived("per_1000").and_then(|v| u64::try_from(v).ok())
+    }
+
+    /// The derived values, in the order of [`QueryResult::derived_columns`].
+    pub fn derived_values(&self) -> &'a [Option<i128>] {
+        self.derived
+    }
 }
 
 impl QueryResult {
@@ -78,9 +138,20 @@ impl QueryResult {
         self.measures
     }
 
-    /// Column names: the dimensions, then the measures.
+    /// The derived columns (`change`, `cumulative`, `stock`, `per_1000`)
+    /// the query asked for, in that order.
+    pub fn derived_columns(&self) -> &[&'static str] {
+        &self.derived
+    }
+
+    /// Column names: the dimensions, then the measures, then the derived columns.
     pub fn columns(&self) -> Vec<&str> {
-        self.dimensions.iter().map(|d| d.name()).chain(self.measures.iter().copied()).collect()
+        self.dimensions
+            .iter()
+            .map(|d| d.name())
+            .chain(self.measures.iter().copied())
+            .chain(self.derived.iter().copied())
+            .collect()
     }
 
     /// Number of rows.
@@ -95,10 +166,11 @@ impl QueryResult {
 
     /// The rows, in order.
     pub fn rows(&self) -> impl ExactSizeIterator<Item = ResultRow<'_>> + '_ {
-        let (nd, nm) = (self.dimensions.len(), self.measures.len());
+        let (nd, nm, nx) = (self.dimensions.len(), self.measures.len(), self.derived.len());
         (0..self.len()).map(move |i| ResultRow {
             keys: &self.keys[i * nd..(i + 1) * nd],
             values: &self.values[i * nm..(i + 1) * nm],
+            derived: &self.derived_values[i * nx..(i + 1) * nx],
             result: self,
         })
     }
@@ -131,6 +203,7 @@ impl QueryResult {
                 record.push(if safe { neutralise(k) } else { k.clone() });
             }
             record.extend(row.values.iter().map(u64::to_string));
+            record.extend(row.derived.iter().map(|v| v.map_or(String::new(), |v| v.to_string())));
             w.write_record(&record).map_err(io)?;
         }
         w.flush().map_err(|e| Error::Io { file: "output".into(), source: e })
@@ -145,7 +218,7 @@ impl QueryResult {
     pub fn write_json<W: Write>(&self, mut out: W) -> Result<(), Error> {
         let wrap = |e: io::Error| Error::Io { file: "output".into(), source: e };
         let columns = self.columns();
-        let nd = self.dimensions.len();
+        let (nd, nm) = (self.dimensions.len(), self.measures.len());
         out.write_all(b"[").map_err(wrap)?;
         for (i, row) in self.rows().enumerate() {
             let mut line = String::from(if i == 0 { "\n  {" } else { ",\n  {" });
@@ -157,8 +230,12 @@ impl QueryResult {
                 line.push_str(": ");
                 if c < nd {
                     json_string(&mut line, &row.keys[c]);
-                } else {
+                } else if c < nd + nm {
                     line.push_str(&row.values[c - nd].to_string());
+                } else {
+                    line.push_str(
+                        &row.derived[c - nd - nm].map_or("null".into(), |v| v.to_string()),
+                    );
                 }
             }
             line.push('}');
@@ -199,7 +276,11 @@ impl fmt::Display for QueryResult {
         let nd = self.dimensions.len();
         let cells: Vec<Vec<String>> = self
             .rows()
-            .map(|r| r.keys.iter().cloned().chain(r.values.iter().map(|v| thousands(*v))).collect())
+            .map(|r| {
+                let values = r.values.iter().map(|v| thousands(*v));
+                let derived = r.derived.iter().map(|v| v.map_or(String::new(), signed_thousands));
+                r.keys.iter().cloned().chain(values).chain(derived).collect()
+            })
             .collect();
         let widths: Vec<usize> = (0..columns.len())
             .map(|c| {
@@ -251,14 +332,23 @@ pub(crate) fn thousands(v: u64) -> String {
     out
 }
 
+/// `-12345` as `-12,345`.
+fn signed_thousands(v: i128) -> String {
+    let sign = if v < 0 { "-" } else { "" };
+    match u64::try_from(v.unsigned_abs()) {
+        Ok(m) => format!("{sign}{}", thousands(m)),
+        Err(_) => v.to_string(),
+    }
+}
+
 /// Serialises as a sequence of maps from column name to label or measure.
 impl serde::Serialize for QueryResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let columns = self.columns();
-        let nd = self.dimensions.len();
+        let (nd, nm) = (self.dimensions.len(), self.measures.len());
         let mut seq = s.serialize_seq(Some(self.len()))?;
         for row in self.rows() {
-            seq.serialize_element(&SerRow { columns: &columns, nd, row })?;
+            seq.serialize_element(&SerRow { columns: &columns, nd, nm, row })?;
         }
         seq.end()
     }
@@ -267,6 +357,7 @@ impl serde::Serialize for QueryResult {
 struct SerRow<'a> {
     columns: &'a [&'a str],
     nd: usize,
+    nm: usize,
     row: ResultRow<'a>,
 }
 
@@ -276,8 +367,17 @@ impl serde::Serialize for SerRow<'_> {
         for (c, name) in self.columns.iter().enumerate() {
             if c < self.nd {
                 map.serialize_entry(name, &self.row.keys[c])?;
-            } else {
+            } else if c < self.nd + self.nm {
                 map.serialize_entry(name, &self.row.values[c - self.nd])?;
+            } else {
+                // i128 is not in every serde format: the values fit i64 or u64.
+                match self.row.derived[c - self.nd - self.nm] {
+                    None => map.serialize_entry(name, &None::<i64>)?,
+                    Some(v) => match i64::try_from(v) {
+                        Ok(v) => map.serialize_entry(name, &v)?,
+                        Err(_) => map.serialize_entry(name, &(v as u64))?,
+                    },
+                }
             }
         }
         map.end()
