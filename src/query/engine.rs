@@ -169,6 +169,29 @@ pub(super) fn registration_filter<'a>(
     Ok(Box::new(move |row| filter.keeps(row)))
 }
 
+/// The rows of `table` that pass `filters` and whose date lies in `lo..=hi`,
+/// in file order.
+pub(super) fn selected_rows(
+    ds: &Dataset,
+    table: Table,
+    filters: &[(Dimension, Vec<String>)],
+    (lo, hi): (Day, Day),
+) -> Result<Vec<usize>, Error> {
+    let filters = filters
+        .iter()
+        .map(|(d, values)| {
+            if d.is_time() || !d.applies_to(table) {
+                return Err(Error::Query(format!("\"{d}\" is not a dimension of {table}")));
+            }
+            build_filter(ds, table, *d, values)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let dates = ds.dates(table);
+    Ok((0..dates.len())
+        .filter(|&r| dates[r] >= lo && dates[r] <= hi && filters.iter().all(|f| f.keeps(r)))
+        .collect())
+}
+
 /// Every label of a region dimension, sorted by bytes (the empty one first),
 /// and the code of each country code.
 fn region_codes(dim: Dimension) -> (Vec<&'static str>, Vec<u32>) {
@@ -549,6 +572,7 @@ pub(super) fn run(ds: &Dataset, q: &Query) -> Result<QueryResult, Error> {
         buckets: Vec::new(),
         derived: Vec::new(),
         derived_values: Vec::new(),
+        key_names: None,
     };
     if plan.lo > plan.hi {
         super::derived::apply(ds, q, &mut result)?;

@@ -11,9 +11,11 @@ mod derived;
 mod dimension;
 mod engine;
 mod result;
+mod window;
 
 pub use dimension::Dimension;
 pub use result::{QueryResult, ResultRow};
+pub use window::Window;
 
 use chrono::NaiveDate;
 

@@ -38,6 +38,9 @@ pub struct QueryResult {
     /// Row-major: `derived.len()` values a row; `None` is an empty cell
     /// (JSON `null`).
     pub(crate) derived_values: Vec<Option<i128>>,
+    /// Column names of the labels, where they are not the dimensions' names
+    /// (a window's `date`).
+    pub(crate) key_names: Option<&'static [&'static str]>,
 }
 
 /// One row of a [`QueryResult`].
@@ -146,9 +149,12 @@ impl QueryResult {
 
     /// Column names: the dimensions, then the measures, then the derived columns.
     pub fn columns(&self) -> Vec<&str> {
-        self.dimensions
-            .iter()
-            .map(|d| d.name())
+        let names: Vec<&str> = match self.key_names {
+            Some(names) => names.to_vec(),
+            None => self.dimensions.iter().map(|d| d.name()).collect(),
+        };
+        names
+            .into_iter()
             .chain(self.measures.iter().copied())
             .chain(self.derived.iter().copied())
             .collect()
