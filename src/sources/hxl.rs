@@ -11,7 +11,7 @@ use crate::dataset::NO_DAY;
 use crate::hash::FxBuildHasher;
 use crate::load::push::{At, NewDeportation, NewRegistration};
 use crate::load::{Problem, Rejection};
-use crate::record::{days_from_civil, parse_date, DateError, Day};
+use crate::record::{days_from_civil, parse_date, DateError, Day, MAX_YEAR, MIN_YEAR};
 use crate::{Country, Error, Loader, PopulationType, ReturnKind, Table};
 
 /// What a measure column becomes ([`HxlMapping::measure`]).
@@ -1150,7 +1150,7 @@ fn parse_period(b: &[u8]) -> Result<(Day, Day), Problem> {
     let digits = |s: &[u8]| s.iter().all(u8::is_ascii_digit);
     let number = |s: &[u8]| s.iter().fold(0i32, |n, &c| n * 10 + (c - b'0') as i32);
     let check_year = |y: i32| {
-        if (1900..=2100).contains(&y) {
+        if (MIN_YEAR..=MAX_YEAR).contains(&y) {
             Ok(())
         } else {
             Err(Problem::DateOutOfRange)

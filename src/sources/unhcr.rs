@@ -11,7 +11,7 @@ use super::{header_text, parse_count, CountryCache, CsvRows, ImportReport};
 use crate::hash::FxBuildHasher;
 use crate::load::push::{At, NewDeportation, NewRegistration};
 use crate::load::{Problem, Rejection};
-use crate::record::{days_from_civil, Day};
+use crate::record::{days_from_civil, Day, MAX_YEAR, MIN_YEAR};
 use crate::{Country, Error, Loader, PopulationType, ReturnKind, Table};
 
 /// How to read a UNHCR population table ([`import_unhcr`]).
@@ -116,10 +116,6 @@ const SLOTS: usize = 10;
 const STOCK_SLOTS: usize = 8;
 const RETURNED_REFUGEES: usize = 8;
 const RETURNED_IDPS: usize = 9;
-
-/// The years the contract accepts.
-const MIN_YEAR: i32 = 1900;
-const MAX_YEAR: i32 = 2100;
 
 /// The source of UNHCR's figures.
 const SOURCE: &str = "UNHCR";
@@ -790,7 +786,7 @@ fn country_problem(raw: &[u8], unhcr: bool) -> Problem {
     }
 }
 
-/// `YYYY` in 1900..=2100.
+/// `YYYY` in `MIN_YEAR..=MAX_YEAR`.
 fn parse_year(b: &[u8]) -> Option<i32> {
     let b = b.trim_ascii();
     if b.len() != 4 || !b.iter().all(u8::is_ascii_digit) {
