@@ -79,7 +79,7 @@ pub use crate::country::{Country, UnknownCountry};
 pub use crate::dataset::{Dataset, Table, UnknownTable};
 pub use crate::error::{Error, SourceConflict};
 pub use crate::load::{LoadReport, Loader, Problem, Rejection};
-pub use crate::query::{Dimension, Query, QueryResult, ResultRow};
+pub use crate::query::{thousands, Dimension, Query, QueryResult, ResultRow};
 pub use crate::record::{
     DeportationEvent, PolicyStatement, PopulationType, Registration, ReturnKind, Stance,
     UnknownValue,

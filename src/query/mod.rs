@@ -12,7 +12,7 @@ mod engine;
 mod result;
 
 pub use dimension::Dimension;
-pub use result::{QueryResult, ResultRow};
+pub use result::{thousands, QueryResult, ResultRow};
 
 use chrono::NaiveDate;
 

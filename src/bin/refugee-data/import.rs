@@ -13,11 +13,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use refugee_data::{
-    import_hxl, import_unhcr, Dataset, HxlMapping, HxlParts, HxlTarget, ImportReport, Loader,
-    PopulationType, ReturnKind, Table, UnhcrOptions,
+    import_hxl, import_unhcr, thousands, Dataset, HxlMapping, HxlParts, HxlTarget, ImportReport,
+    Loader, PopulationType, ReturnKind, Table, UnhcrOptions,
 };
 
-use crate::{thousands, Failure, Flags};
+use crate::{Failure, Flags};
 
 /// What to import the files as.
 enum Kind {
