@@ -17,8 +17,9 @@
 //! arithmetic (a splitmix64 generator), no floating point, no hash-order
 //! dependence.
 //!
-//! Included by `examples/generate.rs` (`mod gen;`) and by the benches
-//! (`#[path = "../examples/gen/mod.rs"] mod gen;`).
+//! Included by `examples/generate.rs` (`mod gen;`), by the benches
+//! (`#[path = "../examples/gen/mod.rs"] mod gen;`) and by the tests, which
+//! draw their random data with its [`SplitMix64`].
 #![allow(dead_code)]
 
 use std::collections::HashSet;
@@ -34,7 +35,8 @@ pub const DEPORTATIONS_HEADER: &str = "date,period_start,origin,host,kind,count,
 pub const REGISTRATIONS_HEADER: &str = "date,origin,host,population,count,source";
 
 /// splitmix64 (Steele, Lea and Flood 2014): tiny, fast, and good enough for
-/// synthetic data.
+/// synthetic data. The one generator of the examples, the benches and the
+/// tests (which include this file with `#[path]`).
 #[derive(Clone, Debug)]
 pub struct SplitMix64(u64);
 
@@ -76,6 +78,27 @@ impl SplitMix64 {
     #[inline]
     pub fn skewed(&mut self, n: u64) -> u64 {
         self.below(n).min(self.below(n))
+    }
+
+    /// `next_u64() % n` (`n > 0`): the plain modulo reduction, slightly
+    /// biased for large `n`. The tests draw their data with it (and
+    /// [`index`](Self::index), [`pick`](Self::pick)); [`below`](Self::below)
+    /// would give them other data.
+    #[inline]
+    pub fn modulo(&mut self, n: u64) -> u64 {
+        self.next_u64() % n
+    }
+
+    /// An index in `0..len` (`len > 0`), by [`modulo`](Self::modulo).
+    #[inline]
+    pub fn index(&mut self, len: usize) -> usize {
+        self.modulo(len as u64) as usize
+    }
+
+    /// An element of `items` (not empty), by [`index`](Self::index).
+    #[inline]
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.index(items.len())]
     }
 }
 
