@@ -562,114 +562,89 @@ impl Resolver<'_> {
     }
 
     fn plan(&self, m: &HxlMapping) -> Result<Plan, String> {
-        let date = match &m.date {
-            Some(p) => self.given("date", p)?,
-            None => match self.one("date", "#date-year-month-start")? {
-                Some(c) => c,
-                None => self.one("date", "#date+year")?.ok_or(
-                    "no date column (expected a column tagged #date, or #date+year; or give \
-                     one with HxlMapping::date)",
-                )?,
-            },
-        };
-        let (origin, host) = if let Some(p) = &m.country {
+        let date = self.date(m)?;
+        let (origin, host) = self.countries(m)?;
+        let measures = self.measures(m)?;
+        let mut filters = Vec::new();
+        for (pattern, value) in &m.filters {
+            filters.push((self.given("filter", pattern)?, value.clone()));
+        }
+        let period_start = self.period_start(m, date, &measures)?;
+        Ok(Plan { date, period_start, origin, host, measures, filters })
+    }
+
+    /// The date column: the mapping's, else the one `#date` that is no year,
+    /// month or start, else the one `#date+year`.
+    fn date(&self, m: &HxlMapping) -> Result<usize, String> {
+        if let Some(p) = &m.date {
+            return self.given("date", p);
+        }
+        match self.one("date", "#date-year-month-start")? {
+            Some(c) => Ok(c),
+            None => self.one("date", "#date+year")?.ok_or_else(|| {
+                "no date column (expected a column tagged #date, or #date+year; or give one \
+                 with HxlMapping::date)"
+                    .into()
+            }),
+        }
+    }
+
+    /// The origin and host columns (the same column for figures of people
+    /// displaced in their own country).
+    fn countries(&self, m: &HxlMapping) -> Result<(usize, usize), String> {
+        if let Some(p) = &m.country {
             let c = self.given("country", p)?;
-            (c, c)
-        } else {
-            let origin = match &m.origin {
-                Some(p) => Some(self.given("origin", p)?),
-                None => {
-                    self.first_of("origin", &["#country+code+origin", "#country+name+origin"])?
-                }
-            };
-            let host = match &m.host {
-                Some(p) => Some(self.given("host", p)?),
-                None => self.first_of(
-                    "host",
-                    &[
-                        "#country+code+asylum",
-                        "#country+code+host",
-                        "#country+name+asylum",
-                        "#country+name+host",
-                    ],
-                )?,
-            };
-            match (origin, host) {
-                (Some(o), Some(h)) => (o, h),
-                (None, None) => {
-                    let both = self.first_of(
-                        "country",
-                        &["#country+code-origin-asylum-host", "#country+name-origin-asylum-host"],
-                    )?;
-                    let c = both.ok_or(
-                        "no country column (expected #country+code+origin and \
-                         #country+code+asylum, or one #country+code for figures of people \
-                         displaced in their own country)",
-                    )?;
-                    (c, c)
-                }
-                (Some(_), None) => {
-                    return Err("a country of origin column but no host column (expected \
-                                #country+code+asylum; or give one with HxlMapping::host)"
-                        .into())
-                }
-                (None, Some(_)) => {
-                    return Err("a host country column but no origin column (expected \
-                                #country+code+origin; or give one with HxlMapping::origin)"
-                        .into())
-                }
-            }
+            return Ok((c, c));
+        }
+        let origin = match &m.origin {
+            Some(p) => Some(self.given("origin", p)?),
+            None => self.first_of("origin", &["#country+code+origin", "#country+name+origin"])?,
         };
+        let host = match &m.host {
+            Some(p) => Some(self.given("host", p)?),
+            None => self.first_of(
+                "host",
+                &[
+                    "#country+code+asylum",
+                    "#country+code+host",
+                    "#country+name+asylum",
+                    "#country+name+host",
+                ],
+            )?,
+        };
+        match (origin, host) {
+            (Some(o), Some(h)) => Ok((o, h)),
+            (None, None) => {
+                let both = self.first_of(
+                    "country",
+                    &["#country+code-origin-asylum-host", "#country+name-origin-asylum-host"],
+                )?;
+                let c = both.ok_or(
+                    "no country column (expected #country+code+origin and \
+                     #country+code+asylum, or one #country+code for figures of people \
+                     displaced in their own country)",
+                )?;
+                Ok((c, c))
+            }
+            (Some(_), None) => Err("a country of origin column but no host column (expected \
+                                    #country+code+asylum; or give one with HxlMapping::host)"
+                .into()),
+            (None, Some(_)) => Err("a host country column but no origin column (expected \
+                                    #country+code+origin; or give one with HxlMapping::origin)"
+                .into()),
+        }
+    }
+
+    /// The columns of each measure the file has; a column may serve one
+    /// measure only.
+    fn measures(&self, m: &HxlMapping) -> Result<Vec<(HxlTarget, Vec<usize>)>, String> {
         let mut measures = Vec::new();
         let mut claimed: Vec<(usize, HxlTarget)> = Vec::new();
         for (pattern, target) in &m.measures {
-            let p = Pattern::parse(pattern)?;
-            let cols = self.matching(&p);
-            let cols = match (cols.len(), m.parts) {
-                (0, _) => continue,
-                (1, _) => cols,
-                (n, None) => {
-                    return Err(format!(
-                        "measure {}: {} matches {n} columns: {}; say whether to take the total \
-                         column (HxlParts::Total, --parts total: the column without extra \
-                         attributes) or to add the parts (HxlParts::Sum, --parts sum: the columns \
-                         with extra attributes)",
-                        target.label(),
-                        p.text,
-                        self.list(&cols)
-                    ))
-                }
-                (n, Some(parts)) => {
-                    let exact =
-                        |&&c: &&usize| self.columns[c].tag.as_ref().is_some_and(|t| p.is_exact(t));
-                    let chosen: Vec<usize> = match parts {
-                        HxlParts::Total => cols.iter().filter(exact).copied().collect(),
-                        HxlParts::Sum => cols.iter().filter(|c| !exact(c)).copied().collect(),
-                    };
-                    match (parts, chosen.len()) {
-                        (HxlParts::Total, 1) | (HxlParts::Sum, 1..) => chosen,
-                        (HxlParts::Total, _) => {
-                            return Err(format!(
-                                "measure {}: {} matches {n} columns ({}), of which {} carry no \
-                                 extra attribute; HxlParts::Total needs exactly one",
-                                target.label(),
-                                p.text,
-                                self.list(&cols),
-                                chosen.len()
-                            ))
-                        }
-                        (HxlParts::Sum, _) => {
-                            return Err(format!(
-                                "measure {}: {} matches {n} columns ({}), none with extra \
-                                 attributes to add",
-                                target.label(),
-                                p.text,
-                                self.list(&cols)
-                            ))
-                        }
-                    }
-                }
-            };
+            let cols = self.measure_columns(&Pattern::parse(pattern)?, *target, m.parts)?;
+            if cols.is_empty() {
+                continue;
+            }
             for &c in &cols {
                 if let Some(&(_, other)) = claimed.iter().find(|&&(d, _)| d == c) {
                     return Err(format!(
@@ -690,12 +665,55 @@ impl Resolver<'_> {
                         HxlMapping::measure)"
                 .into());
         }
-        let mut filters = Vec::new();
-        for (pattern, value) in &m.filters {
-            filters.push((self.given("filter", pattern)?, value.clone()));
+        Ok(measures)
+    }
+
+    /// The columns one measure reads (none if the pattern matches none): the
+    /// one matching column, or of several the total or the parts, as
+    /// `parts` says.
+    fn measure_columns(
+        &self,
+        p: &Pattern,
+        target: HxlTarget,
+        parts: Option<HxlParts>,
+    ) -> Result<Vec<usize>, String> {
+        let cols = self.matching(p);
+        let n = cols.len();
+        if n <= 1 {
+            return Ok(cols);
         }
-        let period_start = self.period_start(m, date, &measures)?;
-        Ok(Plan { date, period_start, origin, host, measures, filters })
+        let Some(parts) = parts else {
+            return Err(format!(
+                "measure {}: {} matches {n} columns: {}; say whether to take the total column \
+                 (HxlParts::Total, --parts total: the column without extra attributes) or to \
+                 add the parts (HxlParts::Sum, --parts sum: the columns with extra attributes)",
+                target.label(),
+                p.text,
+                self.list(&cols)
+            ));
+        };
+        let exact = |&&c: &&usize| self.columns[c].tag.as_ref().is_some_and(|t| p.is_exact(t));
+        let chosen: Vec<usize> = match parts {
+            HxlParts::Total => cols.iter().filter(exact).copied().collect(),
+            HxlParts::Sum => cols.iter().filter(|c| !exact(c)).copied().collect(),
+        };
+        match (parts, chosen.len()) {
+            (HxlParts::Total, 1) | (HxlParts::Sum, 1..) => Ok(chosen),
+            (HxlParts::Total, _) => Err(format!(
+                "measure {}: {} matches {n} columns ({}), of which {} carry no extra \
+                 attribute; HxlParts::Total needs exactly one",
+                target.label(),
+                p.text,
+                self.list(&cols),
+                chosen.len()
+            )),
+            (HxlParts::Sum, _) => Err(format!(
+                "measure {}: {} matches {n} columns ({}), none with extra attributes to add",
+                target.label(),
+                p.text,
+                self.list(&cols)
+            )),
+        }
     }
 
     /// The period start column, for deportation events only: with
