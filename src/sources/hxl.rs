@@ -515,6 +515,18 @@ struct Plan {
     filters: Vec<(usize, String)>,
 }
 
+impl Plan {
+    /// The table a rejected row counts in: registrations if the plan reads
+    /// any, else deportations.
+    fn main_table(&self) -> Table {
+        if self.measures.iter().any(|(t, _)| t.table() == Table::Registrations) {
+            Table::Registrations
+        } else {
+            Table::Deportations
+        }
+    }
+}
+
 struct Resolver<'a> {
     columns: &'a [Column],
 }
@@ -783,47 +795,97 @@ pub fn import_hxl<R: io::Read>(
     let mut rows = CsvRows::new(loader, file, reader);
     let mut report = ImportReport::new(file);
     report.layout = "HXL".to_string();
-    let format =
-        |line: u64, message: String| Error::Format { file: file.to_string(), line, message };
-
-    // The hashtag row, and the header above it.
-    let mut previous: Option<ByteRecord> = None;
-    let mut found = None;
-    for _ in 0..25 {
-        let Some(line) = rows.next()? else { break };
-        if is_hashtag_row(rows.record()) {
-            found = Some(line);
-            break;
-        }
-        previous = Some(rows.record().clone());
-    }
-    let Some(tag_line) = found else {
-        return Err(format(
-            1,
-            "no HXL hashtag row in the first 25 rows (a row where at least half of the \
-             non-empty cells are hashtags such as #country+code or #affected+idps)"
-                .into(),
-        ));
-    };
-    let tags = rows.record().clone();
-    let columns: Vec<Column> = tags
-        .iter()
-        .enumerate()
-        .map(|(i, t)| Column {
-            header: previous.as_ref().and_then(|h| h.get(i)).map(header_text).unwrap_or_default(),
-            tag: parse_tag(t),
-        })
-        .collect();
+    let (tag_line, columns) = find_columns(&mut rows, file)?;
     let source_text = mapping.source.trim();
     if source_text.is_empty() {
-        return Err(format(
+        return Err(format_error(
+            file,
             tag_line,
             "an HXL import needs a source, the publisher of the figures (HxlMapping::new, \
              --source)"
                 .into(),
         ));
     }
-    let plan = Resolver { columns: &columns }.plan(mapping).map_err(|m| format(tag_line, m))?;
+    let plan = Resolver { columns: &columns }
+        .plan(mapping)
+        .map_err(|m| format_error(file, tag_line, m))?;
+    report.skipped_columns = skipped_columns(&columns, &plan);
+
+    let source = loader.intern(source_text, file)?;
+    let mut reader = RowReader {
+        file,
+        columns: &columns,
+        plan: &plan,
+        source,
+        names: CountryCache::default(),
+        width: columns.len(),
+        field_limit: rows.field_limit(),
+    };
+    let mut pending = PendingRecords::new(mapping.sum_rows);
+    while let Some(line) = rows.next()? {
+        report.rows_read += 1;
+        if rows.ended_in_quotes() {
+            report.rows_rejected += 1;
+            let rejection = Rejection::new(file, line, Problem::UnclosedQuote);
+            pending.list.push(Pending::Rejected(Box::new(rejection)));
+            continue;
+        }
+        match reader.row(rows.record(), line) {
+            Ok(Some(records)) => pending.add_row(records, line, &reader, &mut report),
+            Ok(None) => report.rows_skipped += 1,
+            Err(r) => {
+                report.rows_rejected += 1;
+                pending.list.push(Pending::Rejected(r));
+            }
+        }
+    }
+    pending.push_into(loader, file, plan.main_table(), &mut report)?;
+    Ok(report)
+}
+
+fn format_error(file: &str, line: u64, message: String) -> Error {
+    Error::Format { file: file.to_string(), line, message }
+}
+
+/// Finds the hashtag row in the first 25 rows; returns its line and the
+/// columns it tags, with the names of the text header above it, if any.
+fn find_columns<R: io::Read>(
+    rows: &mut CsvRows<R>,
+    file: &str,
+) -> Result<(u64, Vec<Column>), Error> {
+    let mut previous: Option<ByteRecord> = None;
+    for _ in 0..25 {
+        let Some(line) = rows.next()? else { break };
+        if is_hashtag_row(rows.record()) {
+            let columns = rows
+                .record()
+                .iter()
+                .enumerate()
+                .map(|(i, t)| Column {
+                    header: previous
+                        .as_ref()
+                        .and_then(|h| h.get(i))
+                        .map(header_text)
+                        .unwrap_or_default(),
+                    tag: parse_tag(t),
+                })
+                .collect();
+            return Ok((line, columns));
+        }
+        previous = Some(rows.record().clone());
+    }
+    Err(format_error(
+        file,
+        1,
+        "no HXL hashtag row in the first 25 rows (a row where at least half of the non-empty \
+         cells are hashtags such as #country+code or #affected+idps)"
+            .into(),
+    ))
+}
+
+/// The columns the plan does not read (those with a hashtag or a header),
+/// by hashtag, else by header.
+fn skipped_columns(columns: &[Column], plan: &Plan) -> Vec<String> {
     let mut used = vec![false; columns.len()];
     for c in [plan.date, plan.origin, plan.host].into_iter().chain(plan.period_start) {
         used[c] = true;
@@ -833,61 +895,51 @@ pub fn import_hxl<R: io::Read>(
     {
         used[c] = true;
     }
-    report.skipped_columns = columns
+    columns
         .iter()
         .zip(&used)
         .filter(|(c, used)| !**used && (c.tag.is_some() || !c.header.is_empty()))
         .map(|(c, _)| c.tag.as_ref().map_or_else(|| format!("\"{}\"", c.header), Tag::display))
-        .collect();
+        .collect()
+}
 
-    let source = loader.intern(source_text, file)?;
-    let main_table = if plan.measures.iter().any(|(t, _)| t.table() == Table::Registrations) {
-        Table::Registrations
-    } else {
-        Table::Deportations
-    };
-    let mut reader = RowReader {
-        file,
-        columns: &columns,
-        plan: &plan,
-        source,
-        names: CountryCache::default(),
-        width: tags.len(),
-        field_limit: rows.field_limit(),
-    };
-    let mut pending: Vec<Pending> = Vec::new();
-    let mut merged: HashMap<(u8, Day, Day, u16, u16, u8), usize, FxBuildHasher> =
-        HashMap::default();
-    while let Some(line) = rows.next()? {
-        report.rows_read += 1;
-        if rows.ended_in_quotes() {
-            report.rows_rejected += 1;
-            let rejection = Rejection::new(file, line, Problem::UnclosedQuote);
-            pending.push(Pending::Rejected(Box::new(rejection)));
-            continue;
-        }
-        let records = match reader.row(rows.record(), line) {
-            Ok(Some(records)) => records,
-            Ok(None) => {
-                report.rows_skipped += 1;
-                continue;
-            }
-            Err(r) => {
-                report.rows_rejected += 1;
-                pending.push(Pending::Rejected(r));
-                continue;
-            }
-        };
-        if !mapping.sum_rows {
-            pending.extend(records.into_iter().map(|(rec, _)| rec));
-            continue;
+/// The key of a record: rows with the same key are duplicates, or added
+/// into one record with [`HxlMapping::sum_rows`].
+type RecordKey = (u8, Day, Day, u16, u16, u8);
+
+/// The records and rejected rows read so far, in file order, waiting to be
+/// pushed into the loader.
+struct PendingRecords {
+    sum_rows: bool,
+    list: Vec<Pending>,
+    /// With `sum_rows`: where in `list` the record of each key is.
+    merged: HashMap<RecordKey, usize, FxBuildHasher>,
+}
+
+impl PendingRecords {
+    fn new(sum_rows: bool) -> Self {
+        PendingRecords { sum_rows, list: Vec::new(), merged: HashMap::default() }
+    }
+
+    /// Adds the records of one row; with `sum_rows`, a record whose key an
+    /// earlier one has is added into it.
+    fn add_row(
+        &mut self,
+        records: Records,
+        line: u64,
+        reader: &RowReader<'_>,
+        report: &mut ImportReport,
+    ) {
+        if !self.sum_rows {
+            self.list.extend(records.into_iter().map(|(rec, _)| rec));
+            return;
         }
         // A row whose count would overflow a sum is rejected whole, before
         // any of its counts is added.
         let overflow = records.iter().find(|(rec, _)| {
-            merged
+            self.merged
                 .get(&rec.key())
-                .is_some_and(|&i| pending[i].count().checked_add(rec.count()).is_none())
+                .is_some_and(|&i| self.list[i].count().checked_add(rec.count()).is_none())
         });
         if let Some((rec, col)) = overflow {
             report.rows_rejected += 1;
@@ -897,44 +949,52 @@ pub fn import_hxl<R: io::Read>(
                 u64::MAX
             );
             let value = rec.count().to_string();
-            let name = columns[*col].name();
-            let r = Rejection::new(file, line, Problem::Invalid(what)).at(&name, value.as_bytes());
-            pending.push(Pending::Rejected(Box::new(r)));
-            continue;
+            let r = reader.reject(line, *col, value.as_bytes(), Problem::Invalid(what));
+            self.list.push(Pending::Rejected(r));
+            return;
         }
         let mut merged_any = false;
         for (rec, _) in records {
             let key = rec.key();
-            match merged.get(&key) {
+            match self.merged.get(&key) {
                 Some(&i) => {
                     merged_any = true;
-                    let total = pending[i].count_mut().expect("the map holds records only");
+                    let total = self.list[i].count_mut().expect("the map holds records only");
                     *total += rec.count(); // checked above
                 }
                 None => {
-                    merged.insert(key, pending.len());
-                    pending.push(rec);
+                    self.merged.insert(key, self.list.len());
+                    self.list.push(rec);
                 }
             }
         }
         report.merged += u64::from(merged_any);
     }
-    for p in pending {
-        match p {
-            Pending::Rejected(r) => loader.reject_row(main_table, *r)?,
-            Pending::Registration(r, line) => {
-                let at = At { file, line };
-                let loaded = loader.push_registration(&r, at)?;
-                report.count_pushed(Table::Registrations, loaded);
-            }
-            Pending::Deportation(d, line) => {
-                let at = At { file, line };
-                let loaded = loader.push_deportation(&d, at)?;
-                report.count_pushed(Table::Deportations, loaded);
+
+    /// Pushes the records into `loader`, and the rejected rows as rejections
+    /// of `main_table`.
+    fn push_into(
+        self,
+        loader: &mut Loader,
+        file: &str,
+        main_table: Table,
+        report: &mut ImportReport,
+    ) -> Result<(), Error> {
+        for p in self.list {
+            match p {
+                Pending::Rejected(r) => loader.reject_row(main_table, *r)?,
+                Pending::Registration(r, line) => {
+                    let loaded = loader.push_registration(&r, At { file, line })?;
+                    report.count_pushed(Table::Registrations, loaded);
+                }
+                Pending::Deportation(d, line) => {
+                    let loaded = loader.push_deportation(&d, At { file, line })?;
+                    report.count_pushed(Table::Deportations, loaded);
+                }
             }
         }
+        Ok(())
     }
-    Ok(report)
 }
 
 /// A record waiting to be pushed, with its line, or a rejected row.
@@ -945,7 +1005,7 @@ enum Pending {
 }
 
 impl Pending {
-    fn key(&self) -> (u8, Day, Day, u16, u16, u8) {
+    fn key(&self) -> RecordKey {
         match self {
             Pending::Registration(r, _) => {
                 (0, r.date, NO_DAY, r.origin.id(), r.host.id(), r.population as u8)
