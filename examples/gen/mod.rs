@@ -239,11 +239,14 @@ pub const POPULATIONS: [&str; 7] = [
     "host_community",
 ];
 
-/// `YYYY-MM-DD`.
-fn date_text(date: NaiveDate) -> [u8; 10] {
-    let mut out = [0; 10];
-    out.copy_from_slice(date.format("%Y-%m-%d").to_string().as_bytes());
-    out
+/// `YYYY-MM-DD` of each day from `first` to `last`.
+fn date_texts(first: NaiveDate, last: NaiveDate) -> Vec<[u8; 10]> {
+    let text = |date: NaiveDate| {
+        let mut out = [0; 10];
+        out.copy_from_slice(date.format("%Y-%m-%d").to_string().as_bytes());
+        out
+    };
+    first.iter_days().take_while(|d| *d <= last).map(text).collect()
 }
 
 #[inline]
@@ -310,8 +313,7 @@ fn deportations_with<W: Write>(rows: usize, seed: u64, periods: bool, mut w: W) 
     let last = NaiveDate::from_ymd_opt(2024, 12, 31).expect("a date");
     let ndays = (last - first).num_days() as u64 + 1;
     // Date texts from 30 days before the first date to the last.
-    let dates: Vec<[u8; 10]> =
-        (first - Days::new(30)).iter_days().take_while(|d| *d <= last).map(date_text).collect();
+    let dates = date_texts(first - Days::new(30), last);
     let kind_table: Vec<u8> = KINDS
         .iter()
         .enumerate()
