@@ -80,7 +80,7 @@ pub use crate::country::{Country, UnknownCountry};
 pub use crate::dataset::{Dataset, Table, UnknownTable};
 pub use crate::error::{Error, SourceConflict};
 pub use crate::load::{LoadReport, Loader, Problem, Rejection};
-pub use crate::query::{Derived, Dimension, Query, QueryResult, ResultRow, Window};
+pub use crate::query::{thousands, Derived, Dimension, Query, QueryResult, ResultRow, Window};
 pub use crate::record::{
     DeportationEvent, PolicyStatement, PopulationType, Registration, ReturnKind, Stance,
     UnknownValue,

@@ -17,6 +17,8 @@
 //! copy N alone. `MUTATION_COPIES=N` runs another number of copies,
 //! `MUTATION_SEED=S` another seed.
 
+#[path = "../examples/gen/mod.rs"]
+mod gen;
 #[path = "fuzz_regressions/invariants.rs"]
 mod invariants;
 
@@ -25,6 +27,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use gen::SplitMix64;
 use refugee_data::Table;
 
 /// How long one `validate` run may take before it counts as a hang.
@@ -32,24 +35,6 @@ const TIMEOUT: Duration = Duration::from_secs(20);
 
 /// Worker threads (the machines this runs on have two cores).
 const WORKERS: u64 = 2;
-
-/// The splitmix64 generator (Steele, Lea and Flood), seeded per copy.
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `0..n` (`n > 0`).
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
 
 /// Bytes that break CSV structure or encodings.
 const INSERTS: &[&[u8]] = &[
@@ -69,39 +54,39 @@ const INSERTS: &[&[u8]] = &[
 
 /// Applies 1 to 8 random mutations to `data`.
 fn mutate(rng: &mut SplitMix64, data: &mut Vec<u8>) {
-    for _ in 0..1 + rng.below(8) {
+    for _ in 0..1 + rng.index(8) {
         let len = data.len();
-        match rng.below(7) {
+        match rng.index(7) {
             // Flip one bit.
             0 if len > 0 => {
-                let i = rng.below(len);
-                data[i] ^= 1 << rng.below(8);
+                let i = rng.index(len);
+                data[i] ^= 1 << rng.index(8);
             }
             // Replace a byte with any byte.
             1 if len > 0 => {
-                let i = rng.below(len);
-                data[i] = rng.next() as u8;
+                let i = rng.index(len);
+                data[i] = rng.next_u64() as u8;
             }
             // Cut the file.
-            2 if len > 0 => data.truncate(rng.below(len)),
+            2 if len > 0 => data.truncate(rng.index(len)),
             // Delete a range.
             3 if len > 0 => {
-                let at = rng.below(len);
-                let n = 1 + rng.below((len - at).min(4096));
+                let at = rng.index(len);
+                let n = 1 + rng.index((len - at).min(4096));
                 data.drain(at..at + n);
             }
             // Duplicate a range somewhere else.
             4 if len > 0 => {
-                let at = rng.below(len);
-                let n = 1 + rng.below((len - at).min(4096));
+                let at = rng.index(len);
+                let n = 1 + rng.index((len - at).min(4096));
                 let copy = data[at..at + n].to_vec();
-                let to = rng.below(len + 1);
+                let to = rng.index(len + 1);
                 data.splice(to..to, copy);
             }
             // Insert bytes that matter to CSV or UTF-8.
             _ => {
-                let what = INSERTS[rng.below(INSERTS.len())];
-                let to = rng.below(len + 1);
+                let what = INSERTS[rng.index(INSERTS.len())];
+                let to = rng.index(len + 1);
                 data.splice(to..to, what.iter().copied());
             }
         }
@@ -122,11 +107,11 @@ fn samples() -> Vec<Vec<u8>> {
 
 /// Copy `n` of the samples: each file mutated, or (rarely) left out.
 fn copy(seed: u64, n: u64, samples: &[Vec<u8>]) -> Vec<Option<Vec<u8>>> {
-    let mut rng = SplitMix64(seed ^ n.wrapping_mul(0xD1B5_4A32_D192_ED03));
+    let mut rng = SplitMix64::new(seed ^ n.wrapping_mul(0xD1B5_4A32_D192_ED03));
     samples
         .iter()
         .map(|sample| {
-            if rng.below(40) == 0 {
+            if rng.index(40) == 0 {
                 return None;
             }
             let mut data = sample.clone();

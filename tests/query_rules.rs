@@ -692,9 +692,9 @@ fn json_output_has_the_same_rows() {
 /// A larger deterministic dataset (enough deportations for the engine to
 /// split its scan across threads).
 fn big_dataset() -> Dataset {
-    let mut rng = SplitMix64(0x5EED);
+    let mut rng = SplitMix64::new(0x5EED);
     let countries = ["AFG", "PAK", "IRN", "TUR", "DEU"];
-    let day = |rng: &mut SplitMix64| date("2023-01-01") + chrono::Days::new(rng.below(800));
+    let day = |rng: &mut SplitMix64| date("2023-01-01") + chrono::Days::new(rng.modulo(800));
     let mut deps = String::from(DEP_HEADER);
     for _ in 0..70_000 {
         let d = day(&mut rng);
@@ -703,7 +703,7 @@ fn big_dataset() -> Dataset {
             rng.pick(&countries),
             rng.pick(&countries),
             rng.pick(KINDS),
-            rng.below(10_000),
+            rng.modulo(10_000),
             rng.pick(&["", "Torkham", "Chaman"]),
             rng.pick(DEP_SOURCES),
         ));
@@ -716,7 +716,7 @@ fn big_dataset() -> Dataset {
             rng.pick(&countries),
             rng.pick(&countries),
             rng.pick(POPULATIONS),
-            rng.below(1_000_000),
+            rng.modulo(1_000_000),
             rng.pick(&REG_SOURCES[..2]),
         ));
     }

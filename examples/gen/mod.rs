@@ -17,13 +17,16 @@
 //! arithmetic (a splitmix64 generator), no floating point, no hash-order
 //! dependence.
 //!
-//! Included by `examples/generate.rs` (`mod gen;`) and by the benches
-//! (`#[path = "../examples/gen/mod.rs"] mod gen;`).
+//! Included by `examples/generate.rs` (`mod gen;`), by the benches
+//! (`#[path = "../examples/gen/mod.rs"] mod gen;`) and by the tests, which
+//! draw their random data with its [`SplitMix64`].
 #![allow(dead_code)]
 
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{self, Write};
+
+use chrono::{Days, NaiveDate};
 
 /// The default seed of the examples and the benches.
 pub const SEED: u64 = 0x5EED_2023_AF6A_0001;
@@ -34,7 +37,8 @@ pub const DEPORTATIONS_HEADER: &str = "date,period_start,origin,host,kind,count,
 pub const REGISTRATIONS_HEADER: &str = "date,origin,host,population,count,source";
 
 /// splitmix64 (Steele, Lea and Flood 2014): tiny, fast, and good enough for
-/// synthetic data.
+/// synthetic data. The one generator of the examples, the benches and the
+/// tests (which include this file with `#[path]`).
 #[derive(Clone, Debug)]
 pub struct SplitMix64(u64);
 
@@ -76,6 +80,27 @@ impl SplitMix64 {
     #[inline]
     pub fn skewed(&mut self, n: u64) -> u64 {
         self.below(n).min(self.below(n))
+    }
+
+    /// `next_u64() % n` (`n > 0`): the plain modulo reduction, slightly
+    /// biased for large `n`. The tests draw their data with it (and
+    /// [`index`](Self::index), [`pick`](Self::pick)); [`below`](Self::below)
+    /// would give them other data.
+    #[inline]
+    pub fn modulo(&mut self, n: u64) -> u64 {
+        self.next_u64() % n
+    }
+
+    /// An index in `0..len` (`len > 0`), by [`modulo`](Self::modulo).
+    #[inline]
+    pub fn index(&mut self, len: usize) -> usize {
+        self.modulo(len as u64) as usize
+    }
+
+    /// An element of `items` (not empty), by [`index`](Self::index).
+    #[inline]
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.index(items.len())]
     }
 }
 
@@ -214,41 +239,14 @@ pub const POPULATIONS: [&str; 7] = [
     "host_community",
 ];
 
-/// Days since 1970-01-01 to (year, month, day), proleptic Gregorian
-/// (Hinnant's `civil_from_days`).
-pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
-
-/// (year, month, day) to days since 1970-01-01 (Hinnant's `days_from_civil`).
-pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let m = m as i64;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i64 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn date_text(day: i64) -> [u8; 10] {
-    let (y, m, d) = civil_from_days(day);
-    let mut out = *b"0000-00-00";
-    out[..4].copy_from_slice(format!("{y:04}").as_bytes());
-    out[5] = b'0' + (m / 10) as u8;
-    out[6] = b'0' + (m % 10) as u8;
-    out[8] = b'0' + (d / 10) as u8;
-    out[9] = b'0' + (d % 10) as u8;
-    out
+/// `YYYY-MM-DD` of each day from `first` to `last`.
+fn date_texts(first: NaiveDate, last: NaiveDate) -> Vec<[u8; 10]> {
+    let text = |date: NaiveDate| {
+        let mut out = [0; 10];
+        out.copy_from_slice(date.format("%Y-%m-%d").to_string().as_bytes());
+        out
+    };
+    first.iter_days().take_while(|d| *d <= last).map(text).collect()
 }
 
 #[inline]
@@ -311,11 +309,11 @@ pub fn reports_weekly(source: usize) -> bool {
 }
 
 fn deportations_with<W: Write>(rows: usize, seed: u64, periods: bool, mut w: W) -> io::Result<()> {
-    let first = days_from_civil(2015, 1, 1);
-    let last = days_from_civil(2024, 12, 31);
-    let ndays = (last - first + 1) as u64;
+    let first = NaiveDate::from_ymd_opt(2015, 1, 1).expect("a date");
+    let last = NaiveDate::from_ymd_opt(2024, 12, 31).expect("a date");
+    let ndays = (last - first).num_days() as u64 + 1;
     // Date texts from 30 days before the first date to the last.
-    let dates: Vec<[u8; 10]> = (first - 30..=last).map(date_text).collect();
+    let dates = date_texts(first - Days::new(30), last);
     let kind_table: Vec<u8> = KINDS
         .iter()
         .enumerate()

@@ -14,10 +14,12 @@
 
 use std::collections::HashMap;
 
+use chrono::Datelike;
+
 use super::{Dimension, Query, QueryResult};
 use crate::dataset::{Codes, ColumnRef, NO_COUNTRY};
 use crate::hash::FxBuildHasher;
-use crate::record::{civil_from_days, date_of_day, day_of, Day};
+use crate::record::{date_of_day, day_of, Day};
 use crate::{Country, Dataset, Error, PopulationType, ReturnKind, SourceConflict, Stance, Table};
 
 /// The largest key space aggregated in dense arrays.
@@ -205,15 +207,17 @@ fn region_codes(dim: Dimension) -> (Vec<&'static str>, Vec<u32>) {
 }
 
 /// The bucket number of a day: consecutive buckets are consecutive numbers.
+/// Called once per day of the queried range, not per row.
 fn bucket_of(kind: Dimension, day: Day) -> i64 {
-    let (y, m, _) = civil_from_days(day);
+    let date = date_of_day(day);
+    let (y, m0) = (date.year() as i64, date.month0() as i64);
     match kind {
         Dimension::Day => day as i64,
         // ISO weeks start on Monday; 1970-01-01 was a Thursday.
         Dimension::Week => (day as i64 + 3).div_euclid(7),
-        Dimension::Month => y as i64 * 12 + m as i64 - 1,
-        Dimension::Quarter => y as i64 * 4 + (m as i64 - 1) / 3,
-        _ => y as i64,
+        Dimension::Month => y * 12 + m0,
+        Dimension::Quarter => y * 4 + m0 / 3,
+        _ => y,
     }
 }
 
@@ -233,11 +237,9 @@ fn bucket_label(kind: Dimension, b: i64) -> String {
     match kind {
         Dimension::Day => date_of_day(b as Day).format("%Y-%m-%d").to_string(),
         Dimension::Week => {
-            // The ISO week-year is the year of the week's Thursday.
-            let thursday = (b * 7 - 3 + 3) as Day;
-            let (y, _, _) = civil_from_days(thursday);
-            let jan1 = crate::record::days_from_civil(y, 1, 1);
-            format!("{y}-W{:02}", (thursday - jan1) / 7 + 1)
+            // Week `b` starts on day `b * 7 - 3`, a Monday.
+            let week = date_of_day((b * 7 - 3) as Day).iso_week();
+            format!("{}-W{:02}", week.year(), week.week())
         }
         Dimension::Month => format!("{}-{:02}", b.div_euclid(12), b.rem_euclid(12) + 1),
         Dimension::Quarter => format!("{}-Q{}", b.div_euclid(4), b.rem_euclid(4) + 1),

@@ -14,7 +14,7 @@ mod result;
 mod window;
 
 pub use dimension::Dimension;
-pub use result::{QueryResult, ResultRow};
+pub use result::{thousands, QueryResult, ResultRow};
 pub use window::Window;
 
 use chrono::NaiveDate;

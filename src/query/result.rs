@@ -325,8 +325,15 @@ impl fmt::Display for QueryResult {
     }
 }
 
-/// `1987717` as `1,987,717`.
-pub(crate) fn thousands(v: u64) -> String {
+/// A count with thousands separators, as the terminal table of a
+/// [`QueryResult`] shows its measures (and the `refugee-data` command line
+/// its counts).
+///
+/// ```
+/// assert_eq!(refugee_data::thousands(1_987_717), "1,987,717");
+/// assert_eq!(refugee_data::thousands(999), "999");
+/// ```
+pub fn thousands(v: u64) -> String {
     let digits = v.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {

@@ -1,6 +1,9 @@
-//! Dates as day numbers: the hand-written `YYYY-MM-DD` parser of the fast path.
+//! Dates as day numbers: the hand-written `YYYY-MM-DD` parser of the fast
+//! path, and the conversions between day numbers and chrono's dates.
+//!
+//! Calendar arithmetic is chrono's, but for [`days_from_civil`] (see there).
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 /// A calendar day as a number of days since 1970-01-01.
 pub(crate) type Day = i32;
@@ -8,6 +11,9 @@ pub(crate) type Day = i32;
 /// The first and last years the contract accepts.
 pub(crate) const MIN_YEAR: i32 = 1900;
 pub(crate) const MAX_YEAR: i32 = 2100;
+
+/// 1970-01-01 as chrono counts days from the common era (0001-01-01 is day 1).
+const UNIX_EPOCH_FROM_CE: i32 = 719_163;
 
 /// Why a date field was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,7 +27,14 @@ pub(crate) enum DateError {
 }
 
 /// Days from 1970-01-01 to the civil date (proleptic Gregorian), after
-/// Howard Hinnant's `days_from_civil`.
+/// Howard Hinnant's `days_from_civil`; the day must exist (the caller has
+/// checked it).
+///
+/// Kept by hand, where the rest of the calendar arithmetic is chrono's,
+/// because it is `const` (the compile-time check of the key layout in
+/// `src/load` calls it; chrono's day count, `Datelike::num_days_from_ce`, is
+/// a trait method) and [`parse_date`] calls it once per field. The tests hold
+/// it to chrono over 1900..=2100.
 pub(crate) const fn days_from_civil(y: i32, m: u32, d: u32) -> Day {
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);
@@ -32,30 +45,21 @@ pub(crate) const fn days_from_civil(y: i32, m: u32, d: u32) -> Day {
     era * 146_097 + doe - 719_468
 }
 
-/// The civil date `(year, month, day)` of a day number.
-pub(crate) fn civil_from_days(z: Day) -> (i32, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
+/// The civil date `(year, month, day)` of a day number (chrono's).
+pub(crate) fn civil_from_days(day: Day) -> (i32, u32, u32) {
+    let date = date_of(day);
+    (date.year(), date.month(), date.day())
 }
 
 /// The day number of a `NaiveDate`.
 pub(crate) fn day_of(date: NaiveDate) -> Day {
-    use chrono::Datelike;
-    days_from_civil(date.year(), date.month(), date.day())
+    date.num_days_from_ce() - UNIX_EPOCH_FROM_CE
 }
 
 /// The `NaiveDate` of a day number (always valid for days the loader produced).
 pub(crate) fn date_of(day: Day) -> NaiveDate {
-    let (y, m, d) = civil_from_days(day);
-    NaiveDate::from_ymd_opt(y, m, d).expect("day numbers come from valid dates")
+    NaiveDate::from_num_days_from_ce_opt(day + UNIX_EPOCH_FROM_CE)
+        .expect("day numbers come from valid dates")
 }
 
 fn is_leap(y: i32) -> bool {
@@ -108,6 +112,8 @@ mod tests {
         while date <= last {
             let day = day_of(date);
             assert_eq!(day as i64, (date - epoch).num_days());
+            assert_eq!(days_from_civil(date.year(), date.month(), date.day()), day);
+            assert_eq!(civil_from_days(day), (date.year(), date.month(), date.day()));
             assert_eq!(date_of(day), date);
             let text = date.format("%Y-%m-%d").to_string();
             assert_eq!(parse_date(text.as_bytes()), Ok(day), "{text}");

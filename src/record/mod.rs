@@ -12,6 +12,7 @@ mod vocab;
 
 pub(crate) use date::{
     civil_from_days, date_of as date_of_day, day_of, days_from_civil, parse_date, DateError, Day,
+    MAX_YEAR, MIN_YEAR,
 };
 pub(crate) use vocab::{problem as vocab_problem, Vocabulary};
 pub use vocab::{PopulationType, ReturnKind, Stance, UnknownValue};

@@ -11,7 +11,7 @@ use crate::dataset::NO_DAY;
 use crate::hash::FxBuildHasher;
 use crate::load::push::{At, NewDeportation, NewRegistration};
 use crate::load::{Problem, Rejection};
-use crate::record::{days_from_civil, parse_date, DateError, Day};
+use crate::record::{days_from_civil, parse_date, DateError, Day, MAX_YEAR, MIN_YEAR};
 use crate::{Country, Error, Loader, PopulationType, ReturnKind, Table};
 
 /// What a measure column becomes ([`HxlMapping::measure`]).
@@ -515,6 +515,18 @@ struct Plan {
     filters: Vec<(usize, String)>,
 }
 
+impl Plan {
+    /// The table a rejected row counts in: registrations if the plan reads
+    /// any, else deportations.
+    fn main_table(&self) -> Table {
+        if self.measures.iter().any(|(t, _)| t.table() == Table::Registrations) {
+            Table::Registrations
+        } else {
+            Table::Deportations
+        }
+    }
+}
+
 struct Resolver<'a> {
     columns: &'a [Column],
 }
@@ -562,114 +574,89 @@ impl Resolver<'_> {
     }
 
     fn plan(&self, m: &HxlMapping) -> Result<Plan, String> {
-        let date = match &m.date {
-            Some(p) => self.given("date", p)?,
-            None => match self.one("date", "#date-year-month-start")? {
-                Some(c) => c,
-                None => self.one("date", "#date+year")?.ok_or(
-                    "no date column (expected a column tagged #date, or #date+year; or give \
-                     one with HxlMapping::date)",
-                )?,
-            },
-        };
-        let (origin, host) = if let Some(p) = &m.country {
+        let date = self.date(m)?;
+        let (origin, host) = self.countries(m)?;
+        let measures = self.measures(m)?;
+        let mut filters = Vec::new();
+        for (pattern, value) in &m.filters {
+            filters.push((self.given("filter", pattern)?, value.clone()));
+        }
+        let period_start = self.period_start(m, date, &measures)?;
+        Ok(Plan { date, period_start, origin, host, measures, filters })
+    }
+
+    /// The date column: the mapping's, else the one `#date` that is no year,
+    /// month or start, else the one `#date+year`.
+    fn date(&self, m: &HxlMapping) -> Result<usize, String> {
+        if let Some(p) = &m.date {
+            return self.given("date", p);
+        }
+        match self.one("date", "#date-year-month-start")? {
+            Some(c) => Ok(c),
+            None => self.one("date", "#date+year")?.ok_or_else(|| {
+                "no date column (expected a column tagged #date, or #date+year; or give one \
+                 with HxlMapping::date)"
+                    .into()
+            }),
+        }
+    }
+
+    /// The origin and host columns (the same column for figures of people
+    /// displaced in their own country).
+    fn countries(&self, m: &HxlMapping) -> Result<(usize, usize), String> {
+        if let Some(p) = &m.country {
             let c = self.given("country", p)?;
-            (c, c)
-        } else {
-            let origin = match &m.origin {
-                Some(p) => Some(self.given("origin", p)?),
-                None => {
-                    self.first_of("origin", &["#country+code+origin", "#country+name+origin"])?
-                }
-            };
-            let host = match &m.host {
-                Some(p) => Some(self.given("host", p)?),
-                None => self.first_of(
-                    "host",
-                    &[
-                        "#country+code+asylum",
-                        "#country+code+host",
-                        "#country+name+asylum",
-                        "#country+name+host",
-                    ],
-                )?,
-            };
-            match (origin, host) {
-                (Some(o), Some(h)) => (o, h),
-                (None, None) => {
-                    let both = self.first_of(
-                        "country",
-                        &["#country+code-origin-asylum-host", "#country+name-origin-asylum-host"],
-                    )?;
-                    let c = both.ok_or(
-                        "no country column (expected #country+code+origin and \
-                         #country+code+asylum, or one #country+code for figures of people \
-                         displaced in their own country)",
-                    )?;
-                    (c, c)
-                }
-                (Some(_), None) => {
-                    return Err("a country of origin column but no host column (expected \
-                                #country+code+asylum; or give one with HxlMapping::host)"
-                        .into())
-                }
-                (None, Some(_)) => {
-                    return Err("a host country column but no origin column (expected \
-                                #country+code+origin; or give one with HxlMapping::origin)"
-                        .into())
-                }
-            }
+            return Ok((c, c));
+        }
+        let origin = match &m.origin {
+            Some(p) => Some(self.given("origin", p)?),
+            None => self.first_of("origin", &["#country+code+origin", "#country+name+origin"])?,
         };
+        let host = match &m.host {
+            Some(p) => Some(self.given("host", p)?),
+            None => self.first_of(
+                "host",
+                &[
+                    "#country+code+asylum",
+                    "#country+code+host",
+                    "#country+name+asylum",
+                    "#country+name+host",
+                ],
+            )?,
+        };
+        match (origin, host) {
+            (Some(o), Some(h)) => Ok((o, h)),
+            (None, None) => {
+                let both = self.first_of(
+                    "country",
+                    &["#country+code-origin-asylum-host", "#country+name-origin-asylum-host"],
+                )?;
+                let c = both.ok_or(
+                    "no country column (expected #country+code+origin and \
+                     #country+code+asylum, or one #country+code for figures of people \
+                     displaced in their own country)",
+                )?;
+                Ok((c, c))
+            }
+            (Some(_), None) => Err("a country of origin column but no host column (expected \
+                                    #country+code+asylum; or give one with HxlMapping::host)"
+                .into()),
+            (None, Some(_)) => Err("a host country column but no origin column (expected \
+                                    #country+code+origin; or give one with HxlMapping::origin)"
+                .into()),
+        }
+    }
+
+    /// The columns of each measure the file has; a column may serve one
+    /// measure only.
+    fn measures(&self, m: &HxlMapping) -> Result<Vec<(HxlTarget, Vec<usize>)>, String> {
         let mut measures = Vec::new();
         let mut claimed: Vec<(usize, HxlTarget)> = Vec::new();
         for (pattern, target) in &m.measures {
-            let p = Pattern::parse(pattern)?;
-            let cols = self.matching(&p);
-            let cols = match (cols.len(), m.parts) {
-                (0, _) => continue,
-                (1, _) => cols,
-                (n, None) => {
-                    return Err(format!(
-                        "measure {}: {} matches {n} columns: {}; say whether to take the total \
-                         column (HxlParts::Total, --parts total: the column without extra \
-                         attributes) or to add the parts (HxlParts::Sum, --parts sum: the columns \
-                         with extra attributes)",
-                        target.label(),
-                        p.text,
-                        self.list(&cols)
-                    ))
-                }
-                (n, Some(parts)) => {
-                    let exact =
-                        |&&c: &&usize| self.columns[c].tag.as_ref().is_some_and(|t| p.is_exact(t));
-                    let chosen: Vec<usize> = match parts {
-                        HxlParts::Total => cols.iter().filter(exact).copied().collect(),
-                        HxlParts::Sum => cols.iter().filter(|c| !exact(c)).copied().collect(),
-                    };
-                    match (parts, chosen.len()) {
-                        (HxlParts::Total, 1) | (HxlParts::Sum, 1..) => chosen,
-                        (HxlParts::Total, _) => {
-                            return Err(format!(
-                                "measure {}: {} matches {n} columns ({}), of which {} carry no \
-                                 extra attribute; HxlParts::Total needs exactly one",
-                                target.label(),
-                                p.text,
-                                self.list(&cols),
-                                chosen.len()
-                            ))
-                        }
-                        (HxlParts::Sum, _) => {
-                            return Err(format!(
-                                "measure {}: {} matches {n} columns ({}), none with extra \
-                                 attributes to add",
-                                target.label(),
-                                p.text,
-                                self.list(&cols)
-                            ))
-                        }
-                    }
-                }
-            };
+            let cols = self.measure_columns(&Pattern::parse(pattern)?, *target, m.parts)?;
+            if cols.is_empty() {
+                continue;
+            }
             for &c in &cols {
                 if let Some(&(_, other)) = claimed.iter().find(|&&(d, _)| d == c) {
                     return Err(format!(
@@ -690,12 +677,55 @@ impl Resolver<'_> {
                         HxlMapping::measure)"
                 .into());
         }
-        let mut filters = Vec::new();
-        for (pattern, value) in &m.filters {
-            filters.push((self.given("filter", pattern)?, value.clone()));
+        Ok(measures)
+    }
+
+    /// The columns one measure reads (none if the pattern matches none): the
+    /// one matching column, or of several the total or the parts, as
+    /// `parts` says.
+    fn measure_columns(
+        &self,
+        p: &Pattern,
+        target: HxlTarget,
+        parts: Option<HxlParts>,
+    ) -> Result<Vec<usize>, String> {
+        let cols = self.matching(p);
+        let n = cols.len();
+        if n <= 1 {
+            return Ok(cols);
         }
-        let period_start = self.period_start(m, date, &measures)?;
-        Ok(Plan { date, period_start, origin, host, measures, filters })
+        let Some(parts) = parts else {
+            return Err(format!(
+                "measure {}: {} matches {n} columns: {}; say whether to take the total column \
+                 (HxlParts::Total, --parts total: the column without extra attributes) or to \
+                 add the parts (HxlParts::Sum, --parts sum: the columns with extra attributes)",
+                target.label(),
+                p.text,
+                self.list(&cols)
+            ));
+        };
+        let exact = |&&c: &&usize| self.columns[c].tag.as_ref().is_some_and(|t| p.is_exact(t));
+        let chosen: Vec<usize> = match parts {
+            HxlParts::Total => cols.iter().filter(exact).copied().collect(),
+            HxlParts::Sum => cols.iter().filter(|c| !exact(c)).copied().collect(),
+        };
+        match (parts, chosen.len()) {
+            (HxlParts::Total, 1) | (HxlParts::Sum, 1..) => Ok(chosen),
+            (HxlParts::Total, _) => Err(format!(
+                "measure {}: {} matches {n} columns ({}), of which {} carry no extra \
+                 attribute; HxlParts::Total needs exactly one",
+                target.label(),
+                p.text,
+                self.list(&cols),
+                chosen.len()
+            )),
+            (HxlParts::Sum, _) => Err(format!(
+                "measure {}: {} matches {n} columns ({}), none with extra attributes to add",
+                target.label(),
+                p.text,
+                self.list(&cols)
+            )),
+        }
     }
 
     /// The period start column, for deportation events only: with
@@ -765,47 +795,97 @@ pub fn import_hxl<R: io::Read>(
     let mut rows = CsvRows::new(loader, file, reader);
     let mut report = ImportReport::new(file);
     report.layout = "HXL".to_string();
-    let format =
-        |line: u64, message: String| Error::Format { file: file.to_string(), line, message };
-
-    // The hashtag row, and the header above it.
-    let mut previous: Option<ByteRecord> = None;
-    let mut found = None;
-    for _ in 0..25 {
-        let Some(line) = rows.next()? else { break };
-        if is_hashtag_row(rows.record()) {
-            found = Some(line);
-            break;
-        }
-        previous = Some(rows.record().clone());
-    }
-    let Some(tag_line) = found else {
-        return Err(format(
-            1,
-            "no HXL hashtag row in the first 25 rows (a row where at least half of the \
-             non-empty cells are hashtags such as #country+code or #affected+idps)"
-                .into(),
-        ));
-    };
-    let tags = rows.record().clone();
-    let columns: Vec<Column> = tags
-        .iter()
-        .enumerate()
-        .map(|(i, t)| Column {
-            header: previous.as_ref().and_then(|h| h.get(i)).map(header_text).unwrap_or_default(),
-            tag: parse_tag(t),
-        })
-        .collect();
+    let (tag_line, columns) = find_columns(&mut rows, file)?;
     let source_text = mapping.source.trim();
     if source_text.is_empty() {
-        return Err(format(
+        return Err(format_error(
+            file,
             tag_line,
             "an HXL import needs a source, the publisher of the figures (HxlMapping::new, \
              --source)"
                 .into(),
         ));
     }
-    let plan = Resolver { columns: &columns }.plan(mapping).map_err(|m| format(tag_line, m))?;
+    let plan = Resolver { columns: &columns }
+        .plan(mapping)
+        .map_err(|m| format_error(file, tag_line, m))?;
+    report.skipped_columns = skipped_columns(&columns, &plan);
+
+    let source = loader.intern(source_text, file)?;
+    let mut reader = RowReader {
+        file,
+        columns: &columns,
+        plan: &plan,
+        source,
+        names: CountryCache::default(),
+        width: columns.len(),
+        field_limit: rows.field_limit(),
+    };
+    let mut pending = PendingRecords::new(mapping.sum_rows);
+    while let Some(line) = rows.next()? {
+        report.rows_read += 1;
+        if rows.ended_in_quotes() {
+            report.rows_rejected += 1;
+            let rejection = Rejection::new(file, line, Problem::UnclosedQuote);
+            pending.list.push(Pending::Rejected(Box::new(rejection)));
+            continue;
+        }
+        match reader.row(rows.record(), line) {
+            Ok(Some(records)) => pending.add_row(records, line, &reader, &mut report),
+            Ok(None) => report.rows_skipped += 1,
+            Err(r) => {
+                report.rows_rejected += 1;
+                pending.list.push(Pending::Rejected(r));
+            }
+        }
+    }
+    pending.push_into(loader, file, plan.main_table(), &mut report)?;
+    Ok(report)
+}
+
+fn format_error(file: &str, line: u64, message: String) -> Error {
+    Error::Format { file: file.to_string(), line, message }
+}
+
+/// Finds the hashtag row in the first 25 rows; returns its line and the
+/// columns it tags, with the names of the text header above it, if any.
+fn find_columns<R: io::Read>(
+    rows: &mut CsvRows<R>,
+    file: &str,
+) -> Result<(u64, Vec<Column>), Error> {
+    let mut previous: Option<ByteRecord> = None;
+    for _ in 0..25 {
+        let Some(line) = rows.next()? else { break };
+        if is_hashtag_row(rows.record()) {
+            let columns = rows
+                .record()
+                .iter()
+                .enumerate()
+                .map(|(i, t)| Column {
+                    header: previous
+                        .as_ref()
+                        .and_then(|h| h.get(i))
+                        .map(header_text)
+                        .unwrap_or_default(),
+                    tag: parse_tag(t),
+                })
+                .collect();
+            return Ok((line, columns));
+        }
+        previous = Some(rows.record().clone());
+    }
+    Err(format_error(
+        file,
+        1,
+        "no HXL hashtag row in the first 25 rows (a row where at least half of the non-empty \
+         cells are hashtags such as #country+code or #affected+idps)"
+            .into(),
+    ))
+}
+
+/// The columns the plan does not read (those with a hashtag or a header),
+/// by hashtag, else by header.
+fn skipped_columns(columns: &[Column], plan: &Plan) -> Vec<String> {
     let mut used = vec![false; columns.len()];
     for c in [plan.date, plan.origin, plan.host].into_iter().chain(plan.period_start) {
         used[c] = true;
@@ -815,61 +895,51 @@ pub fn import_hxl<R: io::Read>(
     {
         used[c] = true;
     }
-    report.skipped_columns = columns
+    columns
         .iter()
         .zip(&used)
         .filter(|(c, used)| !**used && (c.tag.is_some() || !c.header.is_empty()))
         .map(|(c, _)| c.tag.as_ref().map_or_else(|| format!("\"{}\"", c.header), Tag::display))
-        .collect();
+        .collect()
+}
 
-    let source = loader.intern(source_text, file)?;
-    let main_table = if plan.measures.iter().any(|(t, _)| t.table() == Table::Registrations) {
-        Table::Registrations
-    } else {
-        Table::Deportations
-    };
-    let mut reader = RowReader {
-        file,
-        columns: &columns,
-        plan: &plan,
-        source,
-        names: CountryCache::default(),
-        width: tags.len(),
-        field_limit: rows.field_limit(),
-    };
-    let mut pending: Vec<Pending> = Vec::new();
-    let mut merged: HashMap<(u8, Day, Day, u16, u16, u8), usize, FxBuildHasher> =
-        HashMap::default();
-    while let Some(line) = rows.next()? {
-        report.rows_read += 1;
-        if rows.ended_in_quotes() {
-            report.rows_rejected += 1;
-            let rejection = Rejection::new(file, line, Problem::UnclosedQuote);
-            pending.push(Pending::Rejected(Box::new(rejection)));
-            continue;
-        }
-        let records = match reader.row(rows.record(), line) {
-            Ok(Some(records)) => records,
-            Ok(None) => {
-                report.rows_skipped += 1;
-                continue;
-            }
-            Err(r) => {
-                report.rows_rejected += 1;
-                pending.push(Pending::Rejected(r));
-                continue;
-            }
-        };
-        if !mapping.sum_rows {
-            pending.extend(records.into_iter().map(|(rec, _)| rec));
-            continue;
+/// The key of a record: rows with the same key are duplicates, or added
+/// into one record with [`HxlMapping::sum_rows`].
+type RecordKey = (u8, Day, Day, u16, u16, u8);
+
+/// The records and rejected rows read so far, in file order, waiting to be
+/// pushed into the loader.
+struct PendingRecords {
+    sum_rows: bool,
+    list: Vec<Pending>,
+    /// With `sum_rows`: where in `list` the record of each key is.
+    merged: HashMap<RecordKey, usize, FxBuildHasher>,
+}
+
+impl PendingRecords {
+    fn new(sum_rows: bool) -> Self {
+        PendingRecords { sum_rows, list: Vec::new(), merged: HashMap::default() }
+    }
+
+    /// Adds the records of one row; with `sum_rows`, a record whose key an
+    /// earlier one has is added into it.
+    fn add_row(
+        &mut self,
+        records: Records,
+        line: u64,
+        reader: &RowReader<'_>,
+        report: &mut ImportReport,
+    ) {
+        if !self.sum_rows {
+            self.list.extend(records.into_iter().map(|(rec, _)| rec));
+            return;
         }
         // A row whose count would overflow a sum is rejected whole, before
         // any of its counts is added.
         let overflow = records.iter().find(|(rec, _)| {
-            merged
+            self.merged
                 .get(&rec.key())
-                .is_some_and(|&i| pending[i].count().checked_add(rec.count()).is_none())
+                .is_some_and(|&i| self.list[i].count().checked_add(rec.count()).is_none())
         });
         if let Some((rec, col)) = overflow {
             report.rows_rejected += 1;
@@ -879,44 +949,52 @@ pub fn import_hxl<R: io::Read>(
                 u64::MAX
             );
             let value = rec.count().to_string();
-            let name = columns[*col].name();
-            let r = Rejection::new(file, line, Problem::Invalid(what)).at(&name, value.as_bytes());
-            pending.push(Pending::Rejected(Box::new(r)));
-            continue;
+            let r = reader.reject(line, *col, value.as_bytes(), Problem::Invalid(what));
+            self.list.push(Pending::Rejected(r));
+            return;
         }
         let mut merged_any = false;
         for (rec, _) in records {
             let key = rec.key();
-            match merged.get(&key) {
+            match self.merged.get(&key) {
                 Some(&i) => {
                     merged_any = true;
-                    let total = pending[i].count_mut().expect("the map holds records only");
+                    let total = self.list[i].count_mut().expect("the map holds records only");
                     *total += rec.count(); // checked above
                 }
                 None => {
-                    merged.insert(key, pending.len());
-                    pending.push(rec);
+                    self.merged.insert(key, self.list.len());
+                    self.list.push(rec);
                 }
             }
         }
         report.merged += u64::from(merged_any);
     }
-    for p in pending {
-        match p {
-            Pending::Rejected(r) => loader.reject_row(main_table, *r)?,
-            Pending::Registration(r, line) => {
-                let at = At { file, line };
-                let loaded = loader.push_registration(&r, at)?;
-                report.count_pushed(Table::Registrations, loaded);
-            }
-            Pending::Deportation(d, line) => {
-                let at = At { file, line };
-                let loaded = loader.push_deportation(&d, at)?;
-                report.count_pushed(Table::Deportations, loaded);
+
+    /// Pushes the records into `loader`, and the rejected rows as rejections
+    /// of `main_table`.
+    fn push_into(
+        self,
+        loader: &mut Loader,
+        file: &str,
+        main_table: Table,
+        report: &mut ImportReport,
+    ) -> Result<(), Error> {
+        for p in self.list {
+            match p {
+                Pending::Rejected(r) => loader.reject_row(main_table, *r)?,
+                Pending::Registration(r, line) => {
+                    let loaded = loader.push_registration(&r, At { file, line })?;
+                    report.count_pushed(Table::Registrations, loaded);
+                }
+                Pending::Deportation(d, line) => {
+                    let loaded = loader.push_deportation(&d, At { file, line })?;
+                    report.count_pushed(Table::Deportations, loaded);
+                }
             }
         }
+        Ok(())
     }
-    Ok(report)
 }
 
 /// A record waiting to be pushed, with its line, or a rejected row.
@@ -927,7 +1005,7 @@ enum Pending {
 }
 
 impl Pending {
-    fn key(&self) -> (u8, Day, Day, u16, u16, u8) {
+    fn key(&self) -> RecordKey {
         match self {
             Pending::Registration(r, _) => {
                 (0, r.date, NO_DAY, r.origin.id(), r.host.id(), r.population as u8)
@@ -1150,7 +1228,7 @@ fn parse_period(b: &[u8]) -> Result<(Day, Day), Problem> {
     let digits = |s: &[u8]| s.iter().all(u8::is_ascii_digit);
     let number = |s: &[u8]| s.iter().fold(0i32, |n, &c| n * 10 + (c - b'0') as i32);
     let check_year = |y: i32| {
-        if (1900..=2100).contains(&y) {
+        if (MIN_YEAR..=MAX_YEAR).contains(&y) {
             Ok(())
         } else {
             Err(Problem::DateOutOfRange)

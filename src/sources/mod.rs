@@ -9,9 +9,9 @@
 //! * [`import_hxl`]: any CSV tagged with HXL hashtags (HDX), read through an
 //!   [`HxlMapping`] from tag patterns to records.
 //!
-//! Both push their records into a [`Loader`](crate::Loader), so an import
-//! can follow a [`read_dir`](crate::Loader::read_dir) of an existing dataset
-//! directory: duplicates are found across everything the loader holds, and
+//! Both push their records into a [`Loader`], so an import can follow a
+//! [`read_dir`](crate::Loader::read_dir) of an existing dataset directory:
+//! duplicates are found across everything the loader holds, and
 //! strict and lenient loading work as for the canonical files (a strict
 //! loader stops at the first rejection and returns it as the error; a
 //! lenient one lists every rejection in its [`LoadReport`](crate::LoadReport)).

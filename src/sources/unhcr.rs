@@ -11,7 +11,7 @@ use super::{header_text, parse_count, CountryCache, CsvRows, ImportReport};
 use crate::hash::FxBuildHasher;
 use crate::load::push::{At, NewDeportation, NewRegistration};
 use crate::load::{Problem, Rejection};
-use crate::record::{days_from_civil, Day};
+use crate::record::{days_from_civil, Day, MAX_YEAR, MIN_YEAR};
 use crate::{Country, Error, Loader, PopulationType, ReturnKind, Table};
 
 /// How to read a UNHCR population table ([`import_unhcr`]).
@@ -114,12 +114,10 @@ impl UnhcrOptions {
 /// Slots of a row's values: the stock slots are `PopulationType as usize`.
 const SLOTS: usize = 10;
 const STOCK_SLOTS: usize = 8;
+/// The bits of the stock slots in [`Obs::present`].
+const STOCK_MASK: u16 = (1 << STOCK_SLOTS) - 1;
 const RETURNED_REFUGEES: usize = 8;
 const RETURNED_IDPS: usize = 9;
-
-/// The years the contract accepts.
-const MIN_YEAR: i32 = 1900;
-const MAX_YEAR: i32 = 2100;
 
 /// The source of UNHCR's figures.
 const SOURCE: &str = "UNHCR";
@@ -324,11 +322,28 @@ pub fn import_unhcr<R: io::Read>(
     let mut report = ImportReport::new(file);
     let (layout, header_line, pending) = find_header(&mut rows, file)?;
     report.layout = layout.name.to_string();
+    note_columns(loader, file, header_line, &layout, &mut report);
+    let mut entries = parse_rows(loader, file, &layout, &mut rows, pending)?;
+    report.rows_read = entries.len() as u64;
+    let coverage = Coverage::of(&entries);
+    let mut records = Records::new(loader, file, options, &layout, coverage, report)?;
+    records.reserve(&entries);
+    records.push_all(&mut entries)?;
+    Ok(records.report)
+}
 
+/// Names the columns that fit no record type in the report, and warns of
+/// the columns not recognised.
+fn note_columns(
+    loader: &mut Loader,
+    file: &str,
+    header_line: u64,
+    layout: &Layout,
+    report: &mut ImportReport,
+) {
     let mut unknown = Vec::new();
-    let classes: Vec<Option<Col>> = layout.names.iter().map(|n| classify(n.as_bytes())).collect();
-    for (name, class) in layout.names.iter().zip(&classes) {
-        match class {
+    for name in &layout.names {
+        match classify(name.as_bytes()) {
             Some(Col::Skipped) => report.skipped_columns.push(name.clone()),
             None if !name.is_empty() => unknown.push(format!("\"{}\"", crate::load::cut(name))),
             _ => {}
@@ -337,15 +352,18 @@ pub fn import_unhcr<R: io::Read>(
     if let Some(warning) = crate::load::unknown_columns(file, header_line, &unknown) {
         loader.warn(warning);
     }
+}
 
-    // Pass 1: every row, parsed.
-    let mut parser = Parser {
-        file,
-        layout: &layout,
-        names: CountryCache::default(),
-        unrecognised: Vec::new(),
-        unrecognised_seen: HashSet::new(),
-    };
+/// Pass 1: every data row, parsed (`pending` is the first, read with the
+/// header); warns of the country names not recognised beside a code.
+fn parse_rows<R: io::Read>(
+    loader: &mut Loader,
+    file: &str,
+    layout: &Layout,
+    rows: &mut CsvRows<R>,
+    pending: Option<(u64, ByteRecord)>,
+) -> Result<Vec<Entry>, Error> {
+    let mut parser = Parser::new(file, layout);
     let mut entries = Vec::new();
     if let Some((line, rec)) = pending {
         entries.push(parser.parse(&rec, line, rows.field_limit()));
@@ -358,118 +376,181 @@ pub fn import_unhcr<R: io::Read>(
             entries.push(parser.parse(rows.record(), line, rows.field_limit()));
         }
     }
-    report.rows_read = entries.len() as u64;
-    if !parser.unrecognised.is_empty() {
-        let more = parser.unrecognised_seen.len() - parser.unrecognised.len();
-        let mut listed: Vec<String> = parser
-            .unrecognised
-            .iter()
-            .map(|(name, line)| format!("\"{}\" (line {line})", crate::load::cut(name)))
-            .collect();
-        if more > 0 {
-            listed.push(format!("and {more} more"));
-        }
-        loader.warn(format!(
-            "{file}: country names not recognised (the codes beside them were used): {}",
-            listed.join(", ")
-        ));
+    if let Some(warning) = parser.unrecognised_warning() {
+        loader.warn(warning);
     }
+    Ok(entries)
+}
 
-    // Pass 2: the years the table covers, and the row of each (origin, host, year).
-    let mut covered = [false; (MAX_YEAR - MIN_YEAR + 2) as usize];
-    let mut last_year = MIN_YEAR;
-    let mut index: HashMap<u64, u32, FxBuildHasher> = HashMap::default();
-    index.reserve(entries.len());
-    for (i, e) in entries.iter().enumerate() {
-        if let Entry::Row(o) = e {
-            covered[(o.year - MIN_YEAR) as usize] = true;
-            last_year = last_year.max(o.year);
-            index.entry(pair_key(o.origin, o.host, o.year)).or_insert(i as u32);
-        }
-    }
+/// Pass 2: the years the table covers, and the first row of each (origin,
+/// host, year), which the closing zeros need.
+struct Coverage {
+    /// Indexed by `year - MIN_YEAR`.
+    covered: [bool; (MAX_YEAR - MIN_YEAR + 2) as usize],
+    last_year: i32,
+    /// [`pair_key`] -> index of the entry.
+    first_rows: HashMap<u64, u32, FxBuildHasher>,
+}
 
-    // Pass 3: records, in file order.
-    let (mut stocks, mut flows) = (0usize, 0usize);
-    for e in &entries {
-        if let Entry::Row(o) = e {
-            stocks += (o.present & ((1 << STOCK_SLOTS) - 1)).count_ones() as usize;
-            flows += (o.present >> STOCK_SLOTS).count_ones() as usize;
-        }
-    }
-    loader.reserve(Table::Registrations, stocks + stocks / 16);
-    loader.reserve(Table::Deportations, flows);
-    let has_stocks = layout.values.iter().any(|&(_, slot)| slot < STOCK_SLOTS);
-    let main_table = if has_stocks { Table::Registrations } else { Table::Deportations };
-    let source = loader.intern(SOURCE, file)?;
-    let source_idps = loader.intern(SOURCE_RETURNED_IDPS, file)?;
-    let selected = |y: i32| options.years.map_or(true, |(a, b)| (a..=b).contains(&y));
-    let end_of = |y: i32| -> Day {
-        if options.mid_year && y == last_year {
-            days_from_civil(y, 6, 30)
-        } else {
-            days_from_civil(y, 12, 31)
-        }
-    };
-    for i in 0..entries.len() {
-        let rejection = match &mut entries[i] {
-            Entry::Rejected(r) => Some(std::mem::replace(r, Box::new(empty_rejection()))),
-            Entry::Row(o) => o.rejected.take(),
+impl Coverage {
+    fn of(entries: &[Entry]) -> Self {
+        let mut coverage = Coverage {
+            covered: [false; (MAX_YEAR - MIN_YEAR + 2) as usize],
+            last_year: MIN_YEAR,
+            first_rows: HashMap::default(),
         };
-        if let Some(r) = rejection {
-            report.rows_rejected += 1;
-            loader.reject_row(main_table, *r)?;
-            continue;
+        coverage.first_rows.reserve(entries.len());
+        for (i, e) in entries.iter().enumerate() {
+            if let Entry::Row(o) = e {
+                coverage.covered[(o.year - MIN_YEAR) as usize] = true;
+                coverage.last_year = coverage.last_year.max(o.year);
+                coverage.first_rows.entry(pair_key(o.origin, o.host, o.year)).or_insert(i as u32);
+            }
         }
-        let Entry::Row(o) = &entries[i] else { continue };
-        let at = At { file, line: o.line };
-        if selected(o.year) {
-            let date = end_of(o.year);
-            for slot in 0..STOCK_SLOTS {
-                if o.present & (1 << slot) != 0 {
-                    let r = NewRegistration {
-                        date,
-                        origin: o.origin,
-                        host: o.host,
-                        population: PopulationType::from_index(slot as u8),
-                        count: o.values[slot],
-                        source,
-                    };
-                    let loaded = loader.push_registration(&r, at)?;
-                    report.count_pushed(Table::Registrations, loaded);
-                }
+        coverage
+    }
+
+    fn covers(&self, year: i32) -> bool {
+        year <= MAX_YEAR && self.covered[(year - MIN_YEAR) as usize]
+    }
+
+    /// The entry of the first row of (origin, host, year), if any.
+    fn first_row(&self, origin: Country, host: Country, year: i32) -> Option<usize> {
+        self.first_rows.get(&pair_key(origin, host, year)).map(|&i| i as usize)
+    }
+}
+
+/// Pass 3: the records of the rows, in file order, pushed into the loader.
+struct Records<'a> {
+    loader: &'a mut Loader,
+    file: &'a str,
+    options: &'a UnhcrOptions,
+    coverage: Coverage,
+    /// The table a rejected row counts in.
+    main_table: Table,
+    source: u32,
+    source_idps: u32,
+    report: ImportReport,
+}
+
+impl<'a> Records<'a> {
+    fn new(
+        loader: &'a mut Loader,
+        file: &'a str,
+        options: &'a UnhcrOptions,
+        layout: &Layout,
+        coverage: Coverage,
+        report: ImportReport,
+    ) -> Result<Self, Error> {
+        let has_stocks = layout.values.iter().any(|&(_, slot)| slot < STOCK_SLOTS);
+        let main_table = if has_stocks { Table::Registrations } else { Table::Deportations };
+        let source = loader.intern(SOURCE, file)?;
+        let source_idps = loader.intern(SOURCE_RETURNED_IDPS, file)?;
+        Ok(Records { loader, file, options, coverage, main_table, source, source_idps, report })
+    }
+
+    /// Reserves room for the records of the rows (and some closing zeros).
+    fn reserve(&mut self, entries: &[Entry]) {
+        let (mut stocks, mut flows) = (0usize, 0usize);
+        for e in entries {
+            if let Entry::Row(o) = e {
+                stocks += (o.present & STOCK_MASK).count_ones() as usize;
+                flows += (o.present >> STOCK_SLOTS).count_ones() as usize;
             }
-            for (slot, src) in [(RETURNED_REFUGEES, source), (RETURNED_IDPS, source_idps)] {
-                if o.present & (1 << slot) != 0 {
-                    let d = NewDeportation {
-                        date,
-                        period_start: days_from_civil(o.year, 1, 1),
-                        origin: o.origin,
-                        host: if slot == RETURNED_IDPS { o.origin } else { o.host },
-                        kind: ReturnKind::Returned,
-                        count: o.values[slot],
-                        crossing: 0,
-                        source: src,
-                    };
-                    let loaded = loader.push_deportation(&d, at)?;
-                    report.count_pushed(Table::Deportations, loaded);
-                }
-            }
+        }
+        self.loader.reserve(Table::Registrations, stocks + stocks / 16);
+        self.loader.reserve(Table::Deportations, flows);
+    }
+
+    fn selected(&self, year: i32) -> bool {
+        self.options.years.map_or(true, |(a, b)| (a..=b).contains(&year))
+    }
+
+    /// The day the figures of `year` describe.
+    fn end_of(&self, year: i32) -> Day {
+        if self.options.mid_year && year == self.coverage.last_year {
+            days_from_civil(year, 6, 30)
         } else {
-            report.rows_skipped += 1;
+            days_from_civil(year, 12, 31)
         }
-        // Closing zeros at the next year, from the first row of the pair only.
-        let next = o.year + 1;
-        let stocks = o.present & ((1 << STOCK_SLOTS) - 1);
-        if stocks == 0
-            || next > MAX_YEAR
-            || !covered[(next - MIN_YEAR) as usize]
-            || !selected(next)
-            || index.get(&pair_key(o.origin, o.host, o.year)) != Some(&(i as u32))
+    }
+
+    /// Each entry in file order: its rejection, or its records and the
+    /// closing zeros it implies.
+    fn push_all(&mut self, entries: &mut [Entry]) -> Result<(), Error> {
+        for i in 0..entries.len() {
+            let rejection = match &mut entries[i] {
+                Entry::Rejected(r) => Some(std::mem::replace(r, Box::new(empty_rejection()))),
+                Entry::Row(o) => o.rejected.take(),
+            };
+            if let Some(r) = rejection {
+                self.report.rows_rejected += 1;
+                self.loader.reject_row(self.main_table, *r)?;
+                continue;
+            }
+            let Entry::Row(o) = &entries[i] else { continue };
+            if self.selected(o.year) {
+                self.push_row(o)?;
+            } else {
+                self.report.rows_skipped += 1;
+            }
+            self.push_closing_zeros(entries, i, o)?;
+        }
+        Ok(())
+    }
+
+    /// The registrations and deportation events of one row.
+    fn push_row(&mut self, o: &Obs) -> Result<(), Error> {
+        let at = At { file: self.file, line: o.line };
+        let date = self.end_of(o.year);
+        for slot in 0..STOCK_SLOTS {
+            if o.present & (1 << slot) != 0 {
+                let r = NewRegistration {
+                    date,
+                    origin: o.origin,
+                    host: o.host,
+                    population: PopulationType::from_index(slot as u8),
+                    count: o.values[slot],
+                    source: self.source,
+                };
+                let loaded = self.loader.push_registration(&r, at)?;
+                self.report.count_pushed(Table::Registrations, loaded);
+            }
+        }
+        for (slot, source) in [(RETURNED_REFUGEES, self.source), (RETURNED_IDPS, self.source_idps)]
         {
-            continue;
+            if o.present & (1 << slot) != 0 {
+                let d = NewDeportation {
+                    date,
+                    period_start: days_from_civil(o.year, 1, 1),
+                    origin: o.origin,
+                    host: if slot == RETURNED_IDPS { o.origin } else { o.host },
+                    kind: ReturnKind::Returned,
+                    count: o.values[slot],
+                    crossing: 0,
+                    source,
+                };
+                let loaded = self.loader.push_deportation(&d, at)?;
+                self.report.count_pushed(Table::Deportations, loaded);
+            }
         }
-        let present_next = match index.get(&pair_key(o.origin, o.host, next)) {
-            Some(&j) => match &entries[j as usize] {
+        Ok(())
+    }
+
+    /// The closing zeros at the next year of the series of row `i` (`o`)
+    /// that vanish there, from the first row of the pair only.
+    fn push_closing_zeros(&mut self, entries: &[Entry], i: usize, o: &Obs) -> Result<(), Error> {
+        let next = o.year + 1;
+        let stocks = o.present & STOCK_MASK;
+        if stocks == 0
+            || !self.coverage.covers(next)
+            || !self.selected(next)
+            || self.coverage.first_row(o.origin, o.host, o.year) != Some(i)
+        {
+            return Ok(());
+        }
+        let present_next = match self.coverage.first_row(o.origin, o.host, next) {
+            Some(j) => match &entries[j] {
                 Entry::Row(n) => n.present,
                 Entry::Rejected(_) => 0,
             },
@@ -479,21 +560,21 @@ pub fn import_unhcr<R: io::Read>(
         for slot in 0..STOCK_SLOTS {
             if vanished & (1 << slot) != 0 {
                 let r = NewRegistration {
-                    date: end_of(next),
+                    date: self.end_of(next),
                     origin: o.origin,
                     host: o.host,
                     population: PopulationType::from_index(slot as u8),
                     count: 0,
-                    source,
+                    source: self.source,
                 };
-                let at = At { file, line: o.line };
-                let loaded = loader.push_registration(&r, at)?;
-                report.count_pushed(Table::Registrations, loaded);
-                report.closing_zeros += u64::from(loaded);
+                let at = At { file: self.file, line: o.line };
+                let loaded = self.loader.push_registration(&r, at)?;
+                self.report.count_pushed(Table::Registrations, loaded);
+                self.report.closing_zeros += u64::from(loaded);
             }
         }
+        Ok(())
     }
-    Ok(report)
 }
 
 /// A placeholder left behind when a rejection is moved out of its entry.
@@ -622,7 +703,38 @@ struct Parser<'a> {
     unrecognised_seen: HashSet<String>,
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
+    fn new(file: &'a str, layout: &'a Layout) -> Self {
+        Parser {
+            file,
+            layout,
+            names: CountryCache::default(),
+            unrecognised: Vec::new(),
+            unrecognised_seen: HashSet::new(),
+        }
+    }
+
+    /// The warning about the country names not recognised beside a code.
+    fn unrecognised_warning(&self) -> Option<String> {
+        if self.unrecognised.is_empty() {
+            return None;
+        }
+        let more = self.unrecognised_seen.len() - self.unrecognised.len();
+        let mut listed: Vec<String> = self
+            .unrecognised
+            .iter()
+            .map(|(name, line)| format!("\"{}\" (line {line})", crate::load::cut(name)))
+            .collect();
+        if more > 0 {
+            listed.push(format!("and {more} more"));
+        }
+        Some(format!(
+            "{}: country names not recognised (the codes beside them were used): {}",
+            self.file,
+            listed.join(", ")
+        ))
+    }
+
     fn reject(&self, line: u64, col: usize, value: &[u8], problem: Problem) -> Box<Rejection> {
         Box::new(Rejection::new(self.file, line, problem).at(&self.layout.names[col], value))
     }
@@ -790,7 +902,7 @@ fn country_problem(raw: &[u8], unhcr: bool) -> Problem {
     }
 }
 
-/// `YYYY` in 1900..=2100.
+/// `YYYY` in `MIN_YEAR..=MAX_YEAR`.
 fn parse_year(b: &[u8]) -> Option<i32> {
     let b = b.trim_ascii();
     if b.len() != 4 || !b.iter().all(u8::is_ascii_digit) {

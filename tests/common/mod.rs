@@ -71,29 +71,14 @@ pub fn rows_of(result: &QueryResult) -> Vec<(Vec<String>, Vec<u64>)> {
 }
 
 // ---------------------------------------------------------------------------
-// Deterministic pseudo-random numbers (no `rand` dependency).
+// Deterministic pseudo-random numbers (no `rand` dependency): the generator of
+// the examples and benches.
 
-/// SplitMix64: a tiny, fixed-seed generator for bulk synthetic data.
-pub struct SplitMix64(pub u64);
+#[path = "../../examples/gen/mod.rs"]
+mod gen;
 
-impl SplitMix64 {
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `0..n`.
-    pub fn below(&mut self, n: u64) -> u64 {
-        self.next_u64() % n
-    }
-
-    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len() as u64) as usize]
-    }
-}
+#[allow(unused_imports)] // not every test crate draws random data
+pub use gen::SplitMix64;
 
 // ---------------------------------------------------------------------------
 // Value pools of the generated datasets.

@@ -9,15 +9,15 @@
 
 use std::fs::{self, File};
 use std::io::{self, BufReader, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use refugee_data::{
-    import_hxl, import_unhcr, HxlMapping, HxlParts, HxlTarget, ImportReport, Loader,
-    PopulationType, ReturnKind, Table, UnhcrOptions,
+    import_hxl, import_unhcr, thousands, Dataset, HxlMapping, HxlParts, HxlTarget, ImportReport,
+    LoadReport, Loader, PopulationType, ReturnKind, Table, UnhcrOptions,
 };
 
-use crate::{thousands, Failure, Flags};
+use crate::{Failure, Flags};
 
 /// What to import the files as.
 enum Kind {
@@ -25,7 +25,51 @@ enum Kind {
     Hxl(Box<HxlMapping>),
 }
 
+/// What the command line asks to import, and where.
+struct Request {
+    kind: Kind,
+    files: Vec<String>,
+    out: String,
+    lenient: bool,
+}
+
 pub(crate) fn run(args: &[String]) -> Result<ExitCode, Failure> {
+    let request = parse_request(args)?;
+    let dir = PathBuf::from(&request.out);
+    if dir.exists() && !dir.is_dir() {
+        return Err(Failure::Data(format!("{}: not a directory", request.out)));
+    }
+    let (ds, load, reports) = import(&dir, &request)?;
+    for w in load.warnings() {
+        eprintln!("warning: {w}");
+    }
+    print_outcome(&ds, &load, &reports, &request.out)?;
+
+    let rejected = load.rejections().len();
+    let s = if rejected == 1 { "" } else { "s" };
+    if rejected > 0 && !request.lenient {
+        eprintln!(
+            "error: {} rejection{s} (listed above); nothing written (with --lenient, what \
+             loaded is written)",
+            thousands(rejected as u64)
+        );
+        return Ok(ExitCode::from(1));
+    }
+    fs::create_dir_all(&dir).map_err(|e| Failure::Data(format!("{}: {e}", request.out)))?;
+    let mut wrote = Vec::new();
+    for table in [Table::Registrations, Table::Deportations] {
+        let path = ds.write_table(table, &dir)?;
+        wrote.push(format!("{} ({} records)", path.display(), thousands(ds.len(table) as u64)));
+    }
+    println!("wrote {}", wrote.join(", "));
+    if rejected > 0 {
+        eprintln!("warning: {} rejection{s} (listed above)", thousands(rejected as u64));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The kind, files and flags of `import`.
+fn parse_request(args: &[String]) -> Result<Request, Failure> {
     let mut flags = Flags::parse(args, &["mid-year", "lenient", "sum-rows"])?;
     let usage = |msg: &str| Failure::Usage(msg.to_string());
     let Some(kind) = flags.positional.first().cloned() else {
@@ -63,39 +107,59 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode, Failure> {
         }
     };
     flags.finish(flags.positional.len())?;
+    Ok(Request { kind, files, out, lenient })
+}
 
-    let dir = PathBuf::from(&out);
-    if dir.exists() && !dir.is_dir() {
-        return Err(Failure::Data(format!("{out}: not a directory")));
-    }
+/// The dataset of `dir` (if it exists) with the files imported into it.
+fn import(
+    dir: &Path,
+    request: &Request,
+) -> Result<(Dataset, LoadReport, Vec<ImportReport>), Failure> {
     let mut loader = Loader::new().lenient(true);
     if dir.is_dir() {
-        loader.read_dir(&dir)?;
+        loader.read_dir(dir)?;
     }
     let mut reports = Vec::new();
-    for path in &files {
+    for path in &request.files {
         let file = File::open(path).map_err(|e| Failure::Data(format!("{path}: {e}")))?;
         let reader = BufReader::with_capacity(1 << 16, file);
-        let report = match &kind {
+        let report = match &request.kind {
             Kind::Unhcr(options) => import_unhcr(&mut loader, path, reader, options)?,
             Kind::Hxl(mapping) => import_hxl(&mut loader, path, reader, mapping)?,
         };
         reports.push(report);
     }
     let (ds, load) = loader.finish();
+    Ok((ds, load, reports))
+}
 
-    for w in load.warnings() {
-        eprintln!("warning: {w}");
-    }
+/// Prints the rejections, a summary of each import and what `out` held
+/// before.
+fn print_outcome(
+    ds: &Dataset,
+    load: &LoadReport,
+    reports: &[ImportReport],
+    out: &str,
+) -> Result<(), Failure> {
     let stdout = io::stdout();
     let mut stdout = io::BufWriter::new(stdout.lock());
     let mut lines = String::new();
     for r in load.rejections() {
         lines.push_str(&format!("{r}\n"));
     }
-    for report in &reports {
+    for report in reports {
         lines.push_str(&summary(report));
     }
+    if let Some(held) = already_held(ds, reports) {
+        lines.push_str(&format!("{out} already held {held}\n"));
+    }
+    stdout.write_all(lines.as_bytes()).map_err(|e| Failure::Data(e.to_string()))?;
+    stdout.flush().map_err(|e| Failure::Data(e.to_string()))
+}
+
+/// The records of each table that were not imported now (`1,024
+/// registrations, 12 deportations`), if any.
+fn already_held(ds: &Dataset, reports: &[ImportReport]) -> Option<String> {
     let imported =
         |table: Table| -> u64 {
             reports
@@ -116,33 +180,7 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode, Failure> {
             (before > 0).then(|| format!("{} {}", thousands(before), t.name()))
         })
         .collect();
-    if !held.is_empty() {
-        lines.push_str(&format!("{out} already held {}\n", held.join(", ")));
-    }
-    stdout.write_all(lines.as_bytes()).map_err(|e| Failure::Data(e.to_string()))?;
-    stdout.flush().map_err(|e| Failure::Data(e.to_string()))?;
-
-    let rejected = load.rejections().len();
-    let s = if rejected == 1 { "" } else { "s" };
-    if rejected > 0 && !lenient {
-        eprintln!(
-            "error: {} rejection{s} (listed above); nothing written (with --lenient, what \
-             loaded is written)",
-            thousands(rejected as u64)
-        );
-        return Ok(ExitCode::from(1));
-    }
-    fs::create_dir_all(&dir).map_err(|e| Failure::Data(format!("{out}: {e}")))?;
-    let mut wrote = Vec::new();
-    for table in [Table::Registrations, Table::Deportations] {
-        let path = ds.write_table(table, &dir)?;
-        wrote.push(format!("{} ({} records)", path.display(), thousands(ds.len(table) as u64)));
-    }
-    println!("wrote {}", wrote.join(", "));
-    if rejected > 0 {
-        eprintln!("warning: {} rejection{s} (listed above)", thousands(rejected as u64));
-    }
-    Ok(ExitCode::SUCCESS)
+    (!held.is_empty()).then(|| held.join(", "))
 }
 
 /// One line on what an import read and made.

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
-use refugee_data::{Dataset, Dimension, Error, Loader, Query, QueryResult, Table};
+use refugee_data::{thousands, Dataset, Dimension, Error, Loader, Query, QueryResult, Table};
 
 const USAGE: &str = "\
 refugee-data: typed, validated refugee population data
@@ -413,16 +413,4 @@ fn print_result(result: &QueryResult, format: &str, safe: bool) -> Result<(), Fa
         _ => write!(out, "{result}").map_err(|e| Failure::Data(e.to_string()))?,
     }
     out.flush().map_err(|e| Failure::Data(e.to_string()))
-}
-
-fn thousands(v: u64) -> String {
-    let digits = v.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
