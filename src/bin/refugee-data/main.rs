@@ -10,7 +10,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
-use refugee_data::{thousands, Dataset, Dimension, Error, Loader, Query, QueryResult, Table};
+use refugee_data::{
+    thousands, Dataset, Derived, Dimension, Error, Loader, Query, QueryResult, Table, Window,
+};
 
 const USAGE: &str = "\
 refugee-data: typed, validated refugee population data
@@ -21,6 +23,10 @@ usage:
   refugee-data query <registrations|deportations|statements>
           [--by DIM,DIM...] [--from DATE] [--to DATE] [--as-of DATE]
           [--<dimension> VALUE,VALUE...]
+          [--with change,cumulative] [--per-stock POP,... --stock-source SOURCE]
+          [--format table|csv|json] [--safe-csv] [--lenient] [--data DIR]
+  refugee-data window --days N [--statement-<dimension> VALUE,...]
+          [--flow-<dimension> VALUE,...] [--from DATE] [--to DATE]
           [--format table|csv|json] [--safe-csv] [--lenient] [--data DIR]
   refugee-data import <unhcr|hxl> FILE... --out DIR [--lenient]
           unhcr: [--mid-year] [--years YEAR|FROM-TO]
@@ -32,6 +38,7 @@ Without --data, the sample embedded in the crate is used.
 Dimensions: day week month quarter year (one at most), and
   registrations: origin host population source
   deportations:  origin host kind crossing source
+  both also:     origin_region host_region origin_subregion host_subregion
   statements:    actor actor_country speaker target_country subject_country stance source
 Filter flags are the dimension names in kebab-case (--origin, --actor-country).
 ";
@@ -76,6 +83,7 @@ fn run(args: &[String]) -> Result<ExitCode, Failure> {
         "summary" => summary(&Flags::parse(rest, &[])?),
         "validate" => validate(&Flags::parse(rest, &[])?),
         "query" => query(rest),
+        "window" => window(rest),
         "import" => import::run(rest),
         "-h" | "--help" | "help" => {
             print!("{USAGE}");
@@ -377,12 +385,26 @@ fn query(args: &[String]) -> Result<ExitCode, Failure> {
     if let Some(v) = flags.take("as-of") {
         q = q.as_of(parse_date("as-of", &v)?);
     }
-    let format = flags.take("format").unwrap_or_else(|| "table".into());
-    if !["table", "csv", "json"].contains(&format.as_str()) {
-        return Err(Failure::Usage(format!(
-            "--format: \"{format}\" is not a format (expected table, csv or json)"
-        )));
+    if let Some(with) = flags.take("with") {
+        for name in with.split(',').filter(|s| !s.trim().is_empty()) {
+            let d: Derived = name.parse().map_err(|e: Error| Failure::Usage(e.to_string()))?;
+            q = q.with(d);
+        }
     }
+    match (flags.take("per-stock"), flags.take("stock-source")) {
+        (Some(populations), Some(source)) => {
+            q = q.per_stock(populations.split(',').map(str::trim), source.trim());
+        }
+        (None, None) => {}
+        _ => {
+            return Err(Failure::Usage(
+                "--per-stock and --stock-source go together: the populations and the one \
+                 source of the stock"
+                    .into(),
+            ))
+        }
+    }
+    let format = output_format(&mut flags)?;
     let dir = data_dir(&mut flags);
     for &d in Dimension::all() {
         if d.is_time() {
@@ -400,6 +422,61 @@ fn query(args: &[String]) -> Result<ExitCode, Failure> {
     let lenient = flags.switch("lenient");
     let ds = load(dir.as_ref(), lenient)?;
     let result = ds.query(&q)?;
+    print_result(&result, &format, flags.switch("safe-csv"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--format`, `table` by default.
+fn output_format(flags: &mut Flags) -> Result<String, Failure> {
+    let format = flags.take("format").unwrap_or_else(|| "table".into());
+    if !["table", "csv", "json"].contains(&format.as_str()) {
+        return Err(Failure::Usage(format!(
+            "--format: \"{format}\" is not a format (expected table, csv or json)"
+        )));
+    }
+    Ok(format)
+}
+
+/// `refugee-data window`: flows in the days before and after each statement.
+fn window(args: &[String]) -> Result<ExitCode, Failure> {
+    let mut flags = Flags::parse(args, &["lenient", "safe-csv"])?;
+    let Some(days) = flags.take("days") else {
+        return Err(Failure::Usage("window needs --days N (1 to 366)".into()));
+    };
+    let days: u32 = days.trim().parse().map_err(|_| {
+        Failure::Usage(format!("--days: \"{days}\" is not a number of days (expected 1 to 366)"))
+    })?;
+    let mut w = Window::new(days);
+    if let Some(v) = flags.take("from") {
+        w = w.from(parse_date("from", &v)?);
+    }
+    if let Some(v) = flags.take("to") {
+        w = w.to(parse_date("to", &v)?);
+    }
+    for &d in Dimension::all().iter().filter(|d| !d.is_time()) {
+        let name = &d.flag()[2..];
+        if let Some(values) = flags.take(&format!("statement-{name}")) {
+            if !d.applies_to(Table::Statements) {
+                return Err(Failure::Usage(format!(
+                    "--statement-{name} does not apply to statements"
+                )));
+            }
+            w = w.statements(d, values.split(',').map(str::trim));
+        }
+        if let Some(values) = flags.take(&format!("flow-{name}")) {
+            if !d.applies_to(Table::Deportations) {
+                return Err(Failure::Usage(format!(
+                    "--flow-{name} does not apply to deportations"
+                )));
+            }
+            w = w.flows(d, values.split(',').map(str::trim));
+        }
+    }
+    let format = output_format(&mut flags)?;
+    let dir = data_dir(&mut flags);
+    flags.finish(0)?;
+    let ds = load(dir.as_ref(), flags.switch("lenient"))?;
+    let result = ds.window(&w)?;
     print_result(&result, &format, flags.switch("safe-csv"))?;
     Ok(ExitCode::SUCCESS)
 }
