@@ -3,10 +3,37 @@
 
 use chrono::NaiveDate;
 
+use std::collections::HashMap;
+
 use super::engine::selected_rows;
-use super::{Dimension, Query, QueryResult};
+use super::{Dimension, QueryResult};
+use crate::hash::FxBuildHasher;
 use crate::record::{day_of, Day};
-use crate::{Dataset, Error, Table};
+use crate::{Country, Dataset, Error, ReturnKind, SourceConflict, Table};
+
+/// The flow source rule over one statement's two windows together: the
+/// deportation `rows` must not hold two sources for one (origin, host, kind).
+fn one_source(ds: &Dataset, rows: &[usize], date: &str) -> Result<(), Error> {
+    let f = &ds.deportations;
+    let mut seen: HashMap<(u16, u16, u8), u32, FxBuildHasher> = HashMap::default();
+    for &r in rows {
+        let source = *seen.entry((f.origin[r], f.host[r], f.kind[r])).or_insert(f.source[r]);
+        if source != f.source[r] {
+            let mut sources =
+                [ds.texts.text(source).to_string(), ds.texts.text(f.source[r]).to_string()];
+            sources.sort_unstable();
+            return Err(Error::SourceAmbiguity(Box::new(SourceConflict {
+                origin: Country::from_id(f.origin[r]),
+                host: Country::from_id(f.host[r]),
+                population: None,
+                kind: Some(ReturnKind::from_index(f.kind[r])),
+                group: vec![(Dimension::Day, date.to_string())],
+                sources,
+            })));
+        }
+    }
+    Ok(())
+}
 
 /// A window query: which statements, which flows, and how many days on
 /// each side. Answered by [`Dataset::window`].
@@ -58,7 +85,7 @@ impl Window {
     }
 
     /// Keeps the statements whose `dimension` has one of `values` (as
-    /// [`Query::filter`] on statements).
+    /// [`Query::filter`](crate::Query::filter) on statements).
     pub fn statements<I, S>(mut self, dimension: Dimension, values: I) -> Window
     where
         I: IntoIterator<Item = S>,
@@ -69,7 +96,7 @@ impl Window {
     }
 
     /// Keeps the deportations whose `dimension` has one of `values` (as
-    /// [`Query::filter`] on deportations).
+    /// [`Query::filter`](crate::Query::filter) on deportations).
     pub fn flows<I, S>(mut self, dimension: Dimension, values: I) -> Window
     where
         I: IntoIterator<Item = S>,
@@ -120,17 +147,23 @@ impl Dataset {
                 text(c.summary[b]),
             ))
         });
-        // The flows, checked once per statement over both windows.
-        let n = w.days as Day;
-        let flows = |lo: Day, hi: Day| -> Result<u64, Error> {
-            let mut q = Query::deportations()
-                .from(crate::record::date_of_day(lo))
-                .to(crate::record::date_of_day(hi));
-            q.filters.clone_from(&w.flows);
-            let result = self.query(&q)?;
-            let persons = result.rows().next().map_or(0, |r| r.value(0));
-            Ok(persons)
+        // The matching flows once, by date (file order within a day), with
+        // prefix sums of their counts: each window is a binary search away.
+        let mut flows = selected_rows(self, Table::Deportations, &w.flows, (Day::MIN, Day::MAX))?;
+        let f = &self.deportations;
+        flows.sort_by_key(|&r| f.date[r]);
+        let dates: Vec<Day> = flows.iter().map(|&r| f.date[r]).collect();
+        let mut prefix = Vec::with_capacity(flows.len() + 1);
+        prefix.push(0u128);
+        for &r in &flows {
+            prefix.push(prefix[prefix.len() - 1] + f.count[r] as u128);
+        }
+        let sum = |a: usize, b: usize| {
+            u64::try_from(prefix[b] - prefix[a]).map_err(|_| {
+                Error::Overflow("the sum of persons in one window does not fit in 64 bits".into())
+            })
         };
+        let n = w.days as Day;
         let mut out = QueryResult {
             dimensions: vec![
                 Dimension::Day,
@@ -148,9 +181,11 @@ impl Dataset {
         };
         for r in rows {
             let d = c.date[r];
-            flows(d - n, d + n - 1)?;
-            let (before, after) = (flows(d - n, d - 1)?, flows(d, d + n - 1)?);
+            let at = |day: Day| dates.partition_point(|&x| x < day);
+            let (lo, mid, hi) = (at(d - n), at(d), at(d + n));
             let record = c.record(r, &self.texts);
+            one_source(self, &flows[lo..hi], &record.date.to_string())?;
+            let (before, after) = (sum(lo, mid)?, sum(mid, hi)?);
             out.keys.extend([
                 record.date.to_string(),
                 record.actor,
