@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use super::engine::{bucket_first_day, region_label_of, registration_filter};
 use super::{Derived, Dimension, Query, QueryResult};
+use crate::hash::FxBuildHasher;
 use crate::record::{day_of, Day};
 use crate::{Country, Dataset, Error, PopulationType, Table};
 
@@ -55,8 +56,8 @@ pub(super) fn apply(ds: &Dataset, q: &Query, result: &mut QueryResult) -> Result
     let mut columns: Vec<(&'static str, Vec<Option<i128>>)> = Vec::new();
     for d in &q.with {
         let values = match d {
-            Derived::Change => change(q, result),
-            Derived::Cumulative => cumulative(q, result),
+            Derived::Change => change(result),
+            Derived::Cumulative => cumulative(result),
         };
         columns.push((d.name(), values));
     }
@@ -79,35 +80,30 @@ pub(super) fn apply(ds: &Dataset, q: &Query, result: &mut QueryResult) -> Result
     Ok(())
 }
 
-/// The labels of a row in every dimension but the time one.
-fn group<'a>(q: &Query, keys: &'a [String]) -> Vec<&'a str> {
-    q.by.iter().zip(keys).filter(|(d, _)| !d.is_time()).map(|(_, k)| k.as_str()).collect()
-}
-
-fn change(q: &Query, result: &QueryResult) -> Vec<Option<i128>> {
-    let first: HashMap<(Vec<&str>, i64), u64> = result
-        .rows()
-        .zip(&result.buckets)
-        .map(|(r, &b)| ((group(q, r.keys()), b), r.value(0)))
+fn change(result: &QueryResult) -> Vec<Option<i128>> {
+    let rows: Vec<_> = result.rows().collect();
+    let first: HashMap<(u128, i64), u64, FxBuildHasher> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| ((result.groups[i], result.buckets[i]), r.value(0)))
         .collect();
-    result
-        .rows()
-        .zip(&result.buckets)
-        .map(|(r, &b)| {
-            let previous = first.get(&(group(q, r.keys()), b - 1))?;
+    rows.iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let previous = first.get(&(result.groups[i], result.buckets[i] - 1))?;
             Some(r.value(0) as i128 - *previous as i128)
         })
         .collect()
 }
 
-fn cumulative(q: &Query, result: &QueryResult) -> Vec<Option<i128>> {
+fn cumulative(result: &QueryResult) -> Vec<Option<i128>> {
     let rows: Vec<_> = result.rows().collect();
     let mut order: Vec<usize> = (0..rows.len()).collect();
     order.sort_by_key(|&i| result.buckets[i]);
-    let mut running: HashMap<Vec<&str>, i128> = HashMap::new();
+    let mut running: HashMap<u128, i128, FxBuildHasher> = HashMap::default();
     let mut out = vec![None; rows.len()];
     for i in order {
-        let sum = running.entry(group(q, rows[i].keys())).or_insert(0);
+        let sum = running.entry(result.groups[i]).or_insert(0);
         *sum += rows[i].value(0) as i128;
         out[i] = Some(*sum);
     }
@@ -173,28 +169,78 @@ fn stock(ds: &Dataset, q: &Query, result: &QueryResult) -> Result<Vec<Option<i12
     for obs in series.values_mut() {
         obs.sort_unstable();
     }
-    // The stock by (as-of day, labels of the placing dimensions).
+    // The stock by (as-of day, labels of the placing dimensions): the label
+    // tuples numbered once, so that the sums are keyed by two integers.
     let dims: Vec<(usize, Dimension)> =
         q.by.iter().copied().enumerate().filter(|(_, d)| placing(*d)).collect();
     let mut days: Vec<Day> = as_of.clone();
     days.sort_unstable();
     days.dedup();
-    let mut stocks: HashMap<(Day, Vec<String>), u128> = HashMap::new();
-    for (&(origin, host, _), obs) in &series {
-        let labels: Vec<String> = dims.iter().map(|&(_, d)| label(d, origin, host)).collect();
-        for &day in &days {
-            let n = obs.partition_point(|&(d, _)| d <= day);
+    let mut groups: HashMap<Vec<String>, u32> = HashMap::new();
+    let series_groups: Vec<(u32, &Vec<(Day, u64)>)> = series
+        .iter()
+        .map(|(&(origin, host, _), obs)| {
+            let labels: Vec<String> = dims.iter().map(|&(_, d)| label(d, origin, host)).collect();
+            let next = groups.len() as u32;
+            (*groups.entry(labels).or_insert(next), obs)
+        })
+        .collect();
+    // Dense sums, day-major; `None` where no series contributes. Each
+    // series walks its observations and the days together.
+    let width = groups.len().max(1);
+    let mut stocks = Sums::new(days.len() * width);
+    for (g, obs) in series_groups {
+        let mut n = 0;
+        for (k, &day) in days.iter().enumerate() {
+            while n < obs.len() && obs[n].0 <= day {
+                n += 1;
+            }
             if n > 0 {
-                *stocks.entry((day, labels.clone())).or_default() += obs[n - 1].1 as u128;
+                stocks.add(k * width + g as usize, obs[n - 1].1);
             }
         }
     }
     Ok(result
         .rows()
         .zip(&as_of)
-        .map(|(r, &day)| {
+        .map(|(r, day)| {
             let labels: Vec<String> = dims.iter().map(|&(i, _)| r.key(i).to_string()).collect();
-            stocks.get(&(day, labels)).map(|&s| s as i128)
+            let g = *groups.get(&labels)? as usize;
+            let k = days.binary_search(day).ok()?;
+            stocks.get(k * width + g).map(|s| s as i128)
         })
         .collect())
+}
+
+/// Sums by cell, `None` where nothing was added: a dense array while the
+/// cells are few, a map when they are many (days x groups can be large).
+enum Sums {
+    Dense(Vec<Option<u128>>),
+    Sparse(HashMap<usize, u128>),
+}
+
+impl Sums {
+    const DENSE_MAX: usize = 1 << 22;
+
+    fn new(cells: usize) -> Sums {
+        if cells <= Self::DENSE_MAX {
+            Sums::Dense(vec![None; cells])
+        } else {
+            Sums::Sparse(HashMap::new())
+        }
+    }
+
+    fn add(&mut self, cell: usize, v: u64) {
+        match self {
+            Sums::Dense(d) => d[cell] = Some(d[cell].unwrap_or(0) + v as u128),
+            Sums::Sparse(m) => *m.entry(cell).or_insert(0) += v as u128,
+        }
+    }
+
+    fn get(&self, cell: usize) -> Option<u128> {
+        match self {
+            Sums::Dense(d) => d[cell],
+            Sums::Sparse(m) => m.get(&cell).copied(),
+        }
+    }
 }

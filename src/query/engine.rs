@@ -490,6 +490,13 @@ impl Plan<'_> {
         }
     }
 
+    /// A group key with part `t` (the time dimension) taken out: the same
+    /// group in every bucket.
+    fn without(&self, key: u128, t: usize) -> u128 {
+        let below: u128 = self.cards[t + 1..].iter().map(|&c| c as u128).product();
+        key / (below * self.cards[t] as u128) * below + key % below
+    }
+
     /// The bucket number of part `t` (the time dimension) of a group key.
     fn bucket(&self, key: u128, t: usize) -> i64 {
         let below: u128 = self.cards[t + 1..].iter().map(|&c| c as u128).product();
@@ -572,6 +579,7 @@ pub(super) fn run(ds: &Dataset, q: &Query) -> Result<QueryResult, Error> {
         keys: Vec::new(),
         values: Vec::new(),
         buckets: Vec::new(),
+        groups: Vec::new(),
         derived: Vec::new(),
         derived_values: Vec::new(),
         key_names: None,
@@ -594,6 +602,7 @@ pub(super) fn run(ds: &Dataset, q: &Query) -> Result<QueryResult, Error> {
         result.values.extend_from_slice(&values[..measures.len()]);
         if let Some(t) = time {
             result.buckets.push(plan.bucket(key, t));
+            result.groups.push(plan.without(key, t));
         }
     }
     super::derived::apply(ds, q, &mut result)?;

@@ -32,6 +32,9 @@ pub struct QueryResult {
     pub(crate) values: Vec<u64>,
     /// The bucket number of each row, when a dimension is a time bucket.
     pub(crate) buckets: Vec<i64>,
+    /// With a time dimension, each row's group: its key in every other
+    /// dimension, as a number equal across buckets.
+    pub(crate) groups: Vec<u128>,
     /// The derived columns after the measures (`change`, `cumulative`,
     /// `stock`, `per_1000`), in that order where present.
     pub(crate) derived: Vec<&'static str>,

@@ -151,7 +151,8 @@ impl Dataset {
         // prefix sums of their counts: each window is a binary search away.
         let mut flows = selected_rows(self, Table::Deportations, &w.flows, (Day::MIN, Day::MAX))?;
         let f = &self.deportations;
-        flows.sort_by_key(|&r| f.date[r]);
+        flows.sort_unstable_by_key(|&r| (f.date[r], r));
+        let one_source_only = flows.iter().all(|&r| f.source[r] == f.source[flows[0]]);
         let dates: Vec<Day> = flows.iter().map(|&r| f.date[r]).collect();
         let mut prefix = Vec::with_capacity(flows.len() + 1);
         prefix.push(0u128);
@@ -175,6 +176,7 @@ impl Dataset {
             keys: Vec::new(),
             values: Vec::new(),
             buckets: Vec::new(),
+            groups: Vec::new(),
             derived: vec!["change"],
             derived_values: Vec::new(),
             key_names: Some(&["date", "actor", "stance", "target_country"]),
@@ -184,7 +186,9 @@ impl Dataset {
             let at = |day: Day| dates.partition_point(|&x| x < day);
             let (lo, mid, hi) = (at(d - n), at(d), at(d + n));
             let record = c.record(r, &self.texts);
-            one_source(self, &flows[lo..hi], &record.date.to_string())?;
+            if !one_source_only {
+                one_source(self, &flows[lo..hi], &record.date.to_string())?;
+            }
             let (before, after) = (sum(lo, mid)?, sum(mid, hi)?);
             out.keys.extend([
                 record.date.to_string(),
