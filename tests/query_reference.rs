@@ -1027,7 +1027,13 @@ fn window_reference(ds: &Dataset, spec: &WindowSpec) -> Result<Vec<WindowRow>, E
         for f in flows.iter().filter(|f| f.date >= lo && f.date <= hi) {
             let l = |d: Dimension| f.labels[&d].clone();
             sources
-                .entry((Vec::new(), l(Dimension::Kind), l(Dimension::Origin), l(Dimension::Host)))
+                // The conflict names the statement's day as its group.
+                .entry((
+                    vec![s.date.to_string()],
+                    l(Dimension::Kind),
+                    l(Dimension::Origin),
+                    l(Dimension::Host),
+                ))
                 .or_default()
                 .insert(l(Dimension::Source));
         }
@@ -1083,19 +1089,8 @@ fn check_window(ds: &Dataset, spec: &WindowSpec) -> Result<(), TestCaseError> {
         }
         (Err(Expected::QueryError), Err(Error::Query(_))) => {}
         (Err(Expected::Ambiguity(groups)), Err(Error::SourceAmbiguity(conflict))) => {
-            conflict_is_expected(conflict, &[], groups)?
+            conflict_is_expected(conflict, &[Dimension::Day], groups)?
         }
-        // KNOWN LIBRARY BUG (see `window_flow_filters_are_checked_without_statements`):
-        // the flow filters are checked only while answering a statement, so an
-        // invalid one goes unnoticed when no statement matches. Tolerated here
-        // so that the property keeps checking everything else; remove this arm
-        // once the library is fixed.
-        (Err(Expected::QueryError), Ok(result))
-            if result.is_empty()
-                && matches!(
-                    window_reference(ds, &WindowSpec { flows: Vec::new(), ..spec.clone() }),
-                    Ok(rows) if rows.is_empty()
-                ) => {}
         _ => {
             return Err(TestCaseError::fail(format!(
                 "window {spec:?}\nexpected {want:?}\ngot {got:?}"
@@ -1272,7 +1267,6 @@ proptest! {
 /// statement matches. With a matching statement the invalid flow filter is
 /// an error; without one, `Dataset::window` answers an empty result.
 #[test]
-#[ignore = "library bug: Dataset::window checks its flow filters only while answering a statement"]
 fn window_flow_filters_are_checked_without_statements() {
     let ds = load(&[
         (Table::Deportations, &format!("{DEP_HEADER}2024-01-01,,AFG,PAK,deported,5,,IOM DTM\n")),
