@@ -245,3 +245,108 @@ fn a_window_over_two_sources_is_refused_and_bad_days_are_errors() {
         Err(Error::Query(_))
     ));
 }
+
+fn cli(args: &[&str]) -> (Option<i32>, String, String) {
+    let out =
+        std::process::Command::new(env!("CARGO_BIN_EXE_refugee-data")).args(args).output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn the_command_line_takes_with_per_stock_and_window() {
+    let (code, out, _) = cli(&[
+        "query",
+        "registrations",
+        "--by",
+        "year",
+        "--origin",
+        "AFG",
+        "--host",
+        "PAK",
+        "--population",
+        "refugees",
+        "--source",
+        "UNHCR",
+        "--from",
+        "2022-01-01",
+        "--to",
+        "2023-12-31",
+        "--with",
+        "change",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(code, Some(0));
+    assert_eq!(out, "year,persons,change\n2022,1743278,\n2023,1987717,244439\n");
+    let (code, out, _) = cli(&[
+        "query",
+        "deportations",
+        "--by",
+        "year",
+        "--origin",
+        "AFG",
+        "--host",
+        "PAK",
+        "--kind",
+        "returned",
+        "--source",
+        "UNHCR",
+        "--from",
+        "2023-01-01",
+        "--to",
+        "2023-12-31",
+        "--per-stock",
+        "refugees",
+        "--stock-source",
+        "UNHCR",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        out,
+        "[\n  {\"year\": \"2023\", \"persons\": 56797, \"records\": 1, \"stock\": 1743278, \"per_1000\": 32}\n]\n"
+    );
+    let (code, out, _) = cli(&[
+        "window",
+        "--days",
+        "30",
+        "--statement-actor-country",
+        "USA",
+        "--statement-target-country",
+        "PAK",
+        "--flow-origin",
+        "AFG",
+        "--flow-host",
+        "PAK",
+        "--flow-kind",
+        "returned",
+        "--flow-source",
+        "KP Home & Tribal Affairs Department",
+        "--from",
+        "2023-11-21",
+        "--to",
+        "2023-11-21",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        out,
+        "date,actor,stance,target_country,persons_before,persons_after,change\n\
+         2023-11-21,US Department of State,appeal,PAK,227239,40288,-186951\n"
+    );
+    // Usage errors exit 2; refused queries exit 1.
+    assert_eq!(cli(&["window"]).0, Some(2));
+    assert_eq!(cli(&["query", "deportations", "--per-stock", "refugees"]).0, Some(2));
+    let (code, _, err) = cli(&["query", "registrations", "--by", "year", "--with", "cumulative"]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("cumulative applies to flows and statements"), "{err}");
+    let (code, _, err) = cli(&["window", "--days", "30", "--statement-target-country", "PAK"]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("two sources for one flow would be added"), "{err}");
+}
