@@ -203,7 +203,15 @@ impl QueryResult {
     pub fn write_csv_with<W: Write>(&self, out: W, safe: bool) -> Result<(), Error> {
         let mut w =
             csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(out);
-        let io = |e: csv::Error| Error::Io { file: "output".into(), source: io::Error::other(e) };
+        // The I/O error itself where there is one, so that a closed pipe
+        // stays recognisable as one.
+        let io = |e: csv::Error| {
+            let source = match e.into_kind() {
+                csv::ErrorKind::Io(e) => e,
+                other => io::Error::other(format!("{other:?}")),
+            };
+            Error::Io { file: "output".into(), source }
+        };
         w.write_record(self.columns()).map_err(io)?;
         let mut record: Vec<String> = Vec::new();
         for row in self.rows() {

@@ -17,7 +17,7 @@ use refugee_data::{
     LoadReport, Loader, PopulationType, ReturnKind, Table, UnhcrOptions,
 };
 
-use crate::{Failure, Flags};
+use crate::{output_error, say, to_stderr, Failure, Flags};
 
 /// What to import the files as.
 enum Kind {
@@ -41,14 +41,14 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode, Failure> {
     }
     let (ds, load, reports) = import(&dir, &request)?;
     for w in load.warnings() {
-        eprintln!("warning: {w}");
+        to_stderr!("warning: {w}");
     }
     print_outcome(&ds, &load, &reports, &request.out)?;
 
     let rejected = load.rejections().len();
     let s = if rejected == 1 { "" } else { "s" };
     if rejected > 0 && !request.lenient {
-        eprintln!(
+        to_stderr!(
             "error: {} rejection{s} (listed above); nothing written (with --lenient, what \
              loaded is written)",
             thousands(rejected as u64)
@@ -61,9 +61,9 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode, Failure> {
         let path = ds.write_table(table, &dir)?;
         wrote.push(format!("{} ({} records)", path.display(), thousands(ds.len(table) as u64)));
     }
-    println!("wrote {}", wrote.join(", "));
+    say(&format!("wrote {}\n", wrote.join(", ")))?;
     if rejected > 0 {
-        eprintln!("warning: {} rejection{s} (listed above)", thousands(rejected as u64));
+        to_stderr!("warning: {} rejection{s} (listed above)", thousands(rejected as u64));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -153,8 +153,8 @@ fn print_outcome(
     if let Some(held) = already_held(ds, reports) {
         lines.push_str(&format!("{out} already held {held}\n"));
     }
-    stdout.write_all(lines.as_bytes()).map_err(|e| Failure::Data(e.to_string()))?;
-    stdout.flush().map_err(|e| Failure::Data(e.to_string()))
+    stdout.write_all(lines.as_bytes()).map_err(output_error)?;
+    stdout.flush().map_err(output_error)
 }
 
 /// The records of each table that were not imported now (`1,024

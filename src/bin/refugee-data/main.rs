@@ -43,30 +43,64 @@ Dimensions: day week month quarter year (one at most), and
 Filter flags are the dimension names in kebab-case (--origin, --actor-country).
 ";
 
-/// A usage error (exit 2) or a data or query error (exit 1).
+/// A usage error (exit 2), a data or query error (exit 1), or standard
+/// output closed by its reader (`query ... | head`): the program ends
+/// quietly with status 0, as ripgrep and xsv do.
 enum Failure {
     Usage(String),
     Data(String),
+    ClosedOutput,
 }
 
 impl From<Error> for Failure {
     fn from(e: Error) -> Self {
+        match e {
+            Error::Io { source, .. } if source.kind() == io::ErrorKind::BrokenPipe => {
+                Failure::ClosedOutput
+            }
+            e => Failure::Data(e.to_string()),
+        }
+    }
+}
+
+/// The failure for an error writing to standard output.
+fn output_error(e: io::Error) -> Failure {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        Failure::ClosedOutput
+    } else {
         Failure::Data(e.to_string())
     }
 }
+
+/// Writes `s` to standard output.
+fn say(s: &str) -> Result<(), Failure> {
+    let mut out = io::stdout().lock();
+    out.write_all(s.as_bytes()).and_then(|()| out.flush()).map_err(output_error)
+}
+
+/// Writes a line to standard error; a closed standard error is ignored
+/// (never a panic).
+macro_rules! to_stderr {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+pub(crate) use to_stderr;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match run(&args) {
         Ok(code) => code,
         Err(Failure::Usage(msg)) => {
-            eprintln!("error: {msg}\n\n{USAGE}");
+            to_stderr!("error: {msg}\n\n{USAGE}");
             ExitCode::from(2)
         }
         Err(Failure::Data(msg)) => {
-            eprintln!("error: {msg}");
+            to_stderr!("error: {msg}");
             ExitCode::from(1)
         }
+        Err(Failure::ClosedOutput) => ExitCode::SUCCESS,
     }
 }
 
@@ -76,7 +110,7 @@ fn run(args: &[String]) -> Result<ExitCode, Failure> {
     };
     let rest = &args[1..];
     if rest.iter().any(|a| a == "--help" || a == "-h") {
-        print!("{USAGE}");
+        say(USAGE)?;
         return Ok(ExitCode::SUCCESS);
     }
     match command.as_str() {
@@ -86,11 +120,11 @@ fn run(args: &[String]) -> Result<ExitCode, Failure> {
         "window" => window(rest),
         "import" => import::run(rest),
         "-h" | "--help" | "help" => {
-            print!("{USAGE}");
+            say(USAGE)?;
             Ok(ExitCode::SUCCESS)
         }
         "-V" | "--version" => {
-            println!("refugee-data {}", env!("CARGO_PKG_VERSION"));
+            say(&format!("refugee-data {}\n", env!("CARGO_PKG_VERSION")))?;
             Ok(ExitCode::SUCCESS)
         }
         other => Err(Failure::Usage(format!("unknown command \"{other}\""))),
@@ -182,11 +216,11 @@ fn load(
     loader.read_dir(dir)?;
     let (ds, report) = loader.finish();
     for w in report.warnings() {
-        eprintln!("warning: {w}");
+        to_stderr!("warning: {w}");
     }
     let rejected = report.rejections().len();
     if rejected > 0 {
-        eprintln!(
+        to_stderr!(
             "warning: {rejected} row{} rejected (run `refugee-data validate --data {}` to list them)",
             if rejected == 1 { "" } else { "s" },
             dir.display()
@@ -219,7 +253,7 @@ fn summary(flags: &Flags) -> Result<ExitCode, Failure> {
         ));
     }
     out.push_str(&largest_hosts(&ds)?);
-    io::stdout().write_all(out.as_bytes()).map_err(|e| Failure::Data(e.to_string()))?;
+    say(&out)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -294,7 +328,7 @@ fn validate(flags: &Flags) -> Result<ExitCode, Failure> {
                     ds.len(t)
                 ));
             }
-            print!("{out}");
+            say(&out)?;
             return Ok(ExitCode::SUCCESS);
         }
         Some(dir) => {
@@ -321,10 +355,10 @@ fn validate(flags: &Flags) -> Result<ExitCode, Failure> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let write = |out: &mut io::BufWriter<io::StdoutLock<'_>>, s: String| {
-        out.write_all(s.as_bytes()).map_err(|e| Failure::Data(e.to_string()))
+        out.write_all(s.as_bytes()).map_err(output_error)
     };
     for w in report.warnings() {
-        eprintln!("warning: {w}");
+        to_stderr!("warning: {w}");
     }
     for e in &errors {
         write(&mut out, format!("{e}\n"))?;
@@ -344,7 +378,7 @@ fn validate(flags: &Flags) -> Result<ExitCode, Failure> {
             ),
         )?;
     }
-    out.flush().map_err(|e| Failure::Data(e.to_string()))?;
+    out.flush().map_err(output_error)?;
     Ok(if report.is_clean() && errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
@@ -487,7 +521,7 @@ fn print_result(result: &QueryResult, format: &str, safe: bool) -> Result<(), Fa
     match format {
         "csv" => result.write_csv_with(&mut out, safe)?,
         "json" => result.write_json(&mut out)?,
-        _ => write!(out, "{result}").map_err(|e| Failure::Data(e.to_string()))?,
+        _ => write!(out, "{result}").map_err(output_error)?,
     }
-    out.flush().map_err(|e| Failure::Data(e.to_string()))
+    out.flush().map_err(output_error)
 }
