@@ -1802,6 +1802,18 @@ impl Drop for TempDir {
     }
 }
 
+/// A message as the command line prints it: control characters other than
+/// tab escaped (`\x1b`, `\u{9b}`), so that a file cannot drive the terminal.
+fn escaped(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            c if !c.is_control() || c == '\t' => c.to_string(),
+            c if (c as u32) < 0x80 => format!("\\x{:02x}", c as u32),
+            c => format!("\\u{{{:x}}}", c as u32),
+        })
+        .collect()
+}
+
 /// What `refugee-data validate` must print for one file of `table`: the
 /// error that stopped the file, every rejection, then the counts of the
 /// three tables; warnings on stderr. Computed from the library (whose
@@ -1812,10 +1824,10 @@ fn expected_validate(table: Table, bytes: &[u8]) -> (String, String, i32) {
     let (_, report) = loader.finish();
     let mut out = String::new();
     if let Err(e) = &result {
-        out.push_str(&format!("{e}\n"));
+        out.push_str(&format!("{}\n", escaped(&e.to_string())));
     }
     for r in report.rejections() {
-        out.push_str(&format!("{r}\n"));
+        out.push_str(&format!("{}\n", escaped(&r.to_string())));
     }
     for t in Table::ALL {
         out.push_str(&format!(
@@ -1826,7 +1838,8 @@ fn expected_validate(table: Table, bytes: &[u8]) -> (String, String, i32) {
             report.rejected(t)
         ));
     }
-    let err: String = report.warnings().iter().map(|w| format!("warning: {w}\n")).collect();
+    let err: String =
+        report.warnings().iter().map(|w| format!("warning: {}\n", escaped(w))).collect();
     let code = if result.is_err() || !report.is_clean() { 1 } else { 0 };
     (out, err, code)
 }

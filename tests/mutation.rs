@@ -121,6 +121,18 @@ fn copy(seed: u64, n: u64, samples: &[Vec<u8>]) -> Vec<Option<Vec<u8>>> {
         .collect()
 }
 
+/// A message as the command line prints it: control characters other than
+/// tab escaped, so that a file cannot drive the terminal.
+fn escaped(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            c if !c.is_control() || c == '\t' => c.to_string(),
+            c if (c as u32) < 0x80 => format!("\\x{:02x}", c as u32),
+            c => format!("\\u{{{:x}}}", c as u32),
+        })
+        .collect()
+}
+
 /// What `validate` must print for a copy: the library's errors, then its
 /// rejections, then the counts (as `src/bin/refugee-data/main.rs` does);
 /// and the warnings it must print on stderr.
@@ -143,15 +155,15 @@ fn expected(files: &[Option<Vec<u8>>], checks: invariants::Checks) -> (String, S
             },
         };
         if let Some(e) = &outcome.error {
-            errors.push_str(&format!("{e}\n"));
+            errors.push_str(&format!("{}\n", escaped(&e.to_string())));
             bad = true;
         }
         for r in &outcome.rejections {
-            rejections.push_str(&format!("{r}\n"));
+            rejections.push_str(&format!("{}\n", escaped(&r.to_string())));
             bad = true;
         }
         for w in &outcome.warnings {
-            warnings.push_str(&format!("warning: {w}\n"));
+            warnings.push_str(&format!("warning: {}\n", escaped(&w.to_string())));
         }
         counts.push_str(&format!(
             "{}: {} rows read, {} loaded, {} rejected\n",

@@ -3,6 +3,7 @@
 //! Arguments are parsed by hand: the binary needs no dependency beyond the
 //! library's own.
 
+mod hints;
 mod import;
 
 use std::io::{self, Write};
@@ -212,11 +213,12 @@ fn load(
     let Some(dir) = dir else {
         return Ok(std::borrow::Cow::Borrowed(Dataset::sample()));
     };
+    hints::check_data_dir(dir)?;
     let mut loader = Loader::new().lenient(lenient);
     loader.read_dir(dir)?;
     let (ds, report) = loader.finish();
     for w in report.warnings() {
-        to_stderr!("warning: {w}");
+        to_stderr!("warning: {}", hints::escape(w));
     }
     let rejected = report.rejections().len();
     if rejected > 0 {
@@ -332,9 +334,7 @@ fn validate(flags: &Flags) -> Result<ExitCode, Failure> {
             return Ok(ExitCode::SUCCESS);
         }
         Some(dir) => {
-            if !dir.is_dir() {
-                return Err(Failure::Data(format!("{}: no such directory", dir.display())));
-            }
+            hints::check_data_dir(dir)?;
             for t in Table::ALL {
                 let path = dir.join(t.file_name());
                 let file = match std::fs::File::open(&path) {
@@ -358,13 +358,14 @@ fn validate(flags: &Flags) -> Result<ExitCode, Failure> {
         out.write_all(s.as_bytes()).map_err(output_error)
     };
     for w in report.warnings() {
-        to_stderr!("warning: {w}");
+        to_stderr!("warning: {}", hints::escape(w));
     }
+    // Values from files are shown with their control characters escaped.
     for e in &errors {
-        write(&mut out, format!("{e}\n"))?;
+        write(&mut out, format!("{}\n", hints::escape(e)))?;
     }
     for r in report.rejections() {
-        write(&mut out, format!("{r}\n"))?;
+        write(&mut out, format!("{}\n", hints::escape(&r.to_string())))?;
     }
     for t in Table::ALL {
         write(
@@ -440,6 +441,7 @@ fn query(args: &[String]) -> Result<ExitCode, Failure> {
     }
     let format = output_format(&mut flags)?;
     let dir = data_dir(&mut flags);
+    let mut filters = Vec::new();
     for &d in Dimension::all() {
         if d.is_time() {
             continue;
@@ -449,13 +451,16 @@ fn query(args: &[String]) -> Result<ExitCode, Failure> {
             if !d.applies_to(table) {
                 return Err(Failure::Usage(format!("{flag} does not apply to {table}")));
             }
-            q = q.filter(d, values.split(',').map(str::trim));
+            let values: Vec<String> = values.split(',').map(|v| v.trim().to_string()).collect();
+            q = q.filter(d, values.iter().cloned());
+            filters.push((d, values));
         }
     }
     flags.finish(1)?;
     let lenient = flags.switch("lenient");
     let ds = load(dir.as_ref(), lenient)?;
     let result = ds.query(&q)?;
+    hints::unmatched_filters(&ds, table, &filters);
     print_result(&result, &format, flags.switch("safe-csv"))?;
     Ok(ExitCode::SUCCESS)
 }
