@@ -18,6 +18,16 @@
 //! population, source). Two publishers' figures for one population are two
 //! series, and a query never adds them silently.
 //!
+//! # The data contract
+//!
+//! What a valid file is, what happens to every row, how countries are
+//! written and what each query returns is stated in full in `CONTRACT.md`
+//! at the root of the repository: the crate's own statement of its contract,
+//! which the tests, the command line and these docs are held to. Two
+//! doc-only modules show it at work on the sample data: the [`tutorial`], a
+//! guided walk from a first query to importing UNHCR's files, and the
+//! [`cookbook`], short recipes for common tasks.
+//!
 //! # Loading
 //!
 //! [`Loader`] reads the canonical CSV files into a columnar
@@ -66,6 +76,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod cookbook;
 mod country;
 mod dataset;
 mod error;
@@ -75,6 +86,7 @@ mod query;
 mod record;
 mod sources;
 mod text;
+pub mod tutorial;
 
 pub use crate::country::{Country, UnknownCountry};
 pub use crate::dataset::{Dataset, Table, UnknownTable};
