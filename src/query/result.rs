@@ -129,6 +129,7 @@ impl<'a> ResultRow<'a> {
     /// when that dimension is a time bucket ([`Dimension::is_time`]): a
     /// week runs from Monday to Sunday, a quarter from its first month's
     /// first day to its last month's last day.
+    /// A window's `date` is a one-day bucket.
     ///
     /// ```
     /// use refugee_data::{Dataset, Datelike, Dimension, NaiveDate, Query};
@@ -146,8 +147,15 @@ impl<'a> ResultRow<'a> {
         if !dimension.is_time() {
             return None;
         }
-        let b = *self.result.buckets.get(self.index)?;
-        Some(bucket_days(dimension, b))
+        match self.result.buckets.get(self.index) {
+            Some(&b) => Some(bucket_days(dimension, b)),
+            // A window's rows carry their day as a label only.
+            None if dimension == Dimension::Day => {
+                let day = self.keys.get(i)?.parse::<NaiveDate>().ok()?;
+                Some((day, day))
+            }
+            None => None,
+        }
     }
 
     /// The cell of column `c` of [`QueryResult::columns`] (labels, then
