@@ -50,7 +50,8 @@ fn typed_filters_answer_as_their_labels() {
         Query::deportations().filter(D::Kind, ["Returned"]).filter(D::Source, ["UNHCR"]);
     assert_eq!(ds.query(&kinds).unwrap(), ds.query(&kinds_str).unwrap());
 
-    let stances = Query::statements().filter(D::Stance, &[Stance::Criticize]);
+    let wanted = [Stance::Criticize];
+    let stances = Query::statements().filter(D::Stance, wanted.iter());
     let stances_str = Query::statements().filter(D::Stance, ["criticize"]);
     assert_eq!(ds.query(&stances).unwrap(), ds.query(&stances_str).unwrap());
 }
