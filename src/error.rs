@@ -24,6 +24,7 @@ use crate::{Country, Dimension, PopulationType, Rejection, ReturnKind};
 /// };
 /// assert_eq!(conflict.sources, ["Government of Pakistan", "IOM DTM"]);
 /// assert_eq!(conflict.origin.alpha3(), "AFG");
+/// assert!(conflict.to_string().ends_with("; group or filter by source to see each"));
 /// # Ok::<(), Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -67,10 +68,7 @@ impl fmt::Display for SourceConflict {
                 self.host
             )?,
         }
-        write!(
-            f,
-            "; add source as a dimension (--by ...,source) or filter one source (--source \"{a}\")"
-        )
+        f.write_str("; group or filter by source to see each")
     }
 }
 

@@ -73,6 +73,24 @@
 //! assert_eq!(years, [("2021", 1_490_562), ("2022", 1_743_278), ("2023", 1_987_717)]);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! Typed values work as filters, and a row's labels can be read back as
+//! typed values: a [`Country`] for a country dimension, the first and last
+//! day of a time bucket (see [`ResultRow`], [`QueryResult::column`]).
+//!
+//! # Dates
+//!
+//! Dates are [`NaiveDate`]s, re-exported from `chrono` with [`Datelike`],
+//! so no direct dependency on `chrono` is needed:
+//!
+//! ```
+//! use refugee_data::{Dataset, Datelike, NaiveDate};
+//! let ds = Dataset::sample();
+//! let first = ds.registrations().map(|r| r.date).min().unwrap();
+//! assert!(first < NaiveDate::from_ymd_opt(2024, 1, 1).unwrap());
+//! let in_2023 = ds.deportations().filter(|d| d.date.year() == 2023).count();
+//! assert!(in_2023 > 0);
+//! ```
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
@@ -92,7 +110,9 @@ pub use crate::country::{Country, UnknownCountry};
 pub use crate::dataset::{Dataset, Table, UnknownTable};
 pub use crate::error::{Error, SourceConflict};
 pub use crate::load::{LoadReport, Loader, Problem, Rejection};
-pub use crate::query::{thousands, Derived, Dimension, Query, QueryResult, ResultRow, Window};
+pub use crate::query::{
+    thousands, Cell, Derived, Dimension, FilterValue, Query, QueryResult, ResultRow, Window,
+};
 pub use crate::record::{
     DeportationEvent, PolicyStatement, PopulationType, Registration, ReturnKind, Stance,
     UnknownValue,
@@ -100,6 +120,9 @@ pub use crate::record::{
 pub use crate::sources::{
     import_hxl, import_unhcr, HxlMapping, HxlParts, HxlTarget, ImportReport, UnhcrOptions,
 };
+/// The date type of every record and query bound (re-exported from
+/// `chrono`), with [`Datelike`] for its year, month and day.
+pub use chrono::{Datelike, NaiveDate};
 
 /// The README's examples, compiled and run as doc tests.
 #[cfg(doctest)]

@@ -152,8 +152,24 @@ struct Entry {
 /// An unknown value gives an [`UnknownCountry`] error that suggests up to
 /// three near names (by edit distance, or names of which the value is a
 /// whole word, e.g. `Korea`). Any input is handled in time linear in its length.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+///
+/// `Debug` shows the alpha-3 code, `Display` the code alone:
+///
+/// ```
+/// use refugee_data::Country;
+/// let afg = Country::parse("Afghanistan")?;
+/// assert_eq!(format!("{afg:?}"), "Country(AFG)");
+/// assert_eq!(afg.to_string(), "AFG");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Country(u16);
+
+impl fmt::Debug for Country {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Country({})", self.alpha3())
+    }
+}
 
 const NONE: u16 = u16::MAX;
 const N3: usize = 26 * 26 * 26;

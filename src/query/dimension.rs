@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::{Error, Table};
+use crate::{Error, PopulationType, ReturnKind, Stance, Table};
 
 /// A dimension to group by: a time bucket or a categorical column.
 ///
@@ -63,7 +63,7 @@ pub enum Dimension {
     HostSubregion,
 }
 
-const ALL: [Dimension; 21] = [
+const ALL_DIMENSIONS: [Dimension; 21] = [
     Dimension::Day,
     Dimension::Week,
     Dimension::Month,
@@ -88,6 +88,16 @@ const ALL: [Dimension; 21] = [
 ];
 
 impl Dimension {
+    /// Every dimension, in declaration order (as [`Dimension::all`]).
+    ///
+    /// ```
+    /// use refugee_data::Dimension;
+    /// assert_eq!(Dimension::ALL[0], Dimension::Day);
+    /// assert_eq!(Dimension::ALL, Dimension::all());
+    /// assert!(Dimension::ALL.iter().all(|d| d.name().parse::<Dimension>().ok() == Some(*d)));
+    /// ```
+    pub const ALL: &'static [Dimension] = &ALL_DIMENSIONS;
+
     /// The name as written in `--by` and in output headers (`actor_country`).
     pub fn name(self) -> &'static str {
         match self {
@@ -201,9 +211,9 @@ impl Dimension {
         self.is_time() || Dimension::categorical(table).contains(&self)
     }
 
-    /// Every dimension.
+    /// Every dimension, in declaration order: [`Dimension::ALL`].
     pub fn all() -> &'static [Dimension] {
-        &ALL
+        Dimension::ALL
     }
 }
 
@@ -218,13 +228,52 @@ impl FromStr for Dimension {
     /// Parses a name as in `--by` (`actor_country`; `actor-country` is accepted too).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let wanted = s.trim().replace('-', "_");
-        ALL.into_iter().find(|d| d.name().eq_ignore_ascii_case(&wanted)).ok_or_else(|| {
-            let names: Vec<_> = ALL.iter().map(|d| d.name()).collect();
-            Error::Query(format!(
-                "\"{}\" is not a dimension (expected one of {})",
-                s.trim(),
-                names.join(", ")
-            ))
-        })
+        ALL_DIMENSIONS.into_iter().find(|d| d.name().eq_ignore_ascii_case(&wanted)).ok_or_else(
+            || {
+                let names: Vec<_> = ALL_DIMENSIONS.iter().map(|d| d.name()).collect();
+                Error::Query(format!(
+                    "\"{}\" is not a dimension (expected one of {})",
+                    s.trim(),
+                    names.join(", ")
+                ))
+            },
+        )
     }
 }
+
+// "All values", one convention for the closed sets of values: each of
+// `Table`, `Dimension` and the vocabularies has an associated constant `ALL`
+// and a function `all()` returning the same slice. `Table::ALL` and the
+// vocabularies' `ALL` are declared with their types; the functions are here.
+
+impl Table {
+    /// The three tables, in the order of the contract: [`Table::ALL`] as a slice.
+    ///
+    /// ```
+    /// use refugee_data::Table;
+    /// assert_eq!(Table::all(), Table::ALL);
+    /// assert_eq!(Table::all()[0], Table::Registrations);
+    /// ```
+    pub fn all() -> &'static [Table] {
+        &Table::ALL
+    }
+}
+
+macro_rules! vocabulary_all {
+    ($($t:ident),+) => {$(
+        impl $t {
+            #[doc = concat!("Every value, in declaration order: [`", stringify!($t), "::ALL`].")]
+            ///
+            /// ```
+            #[doc = concat!("use refugee_data::", stringify!($t), ";")]
+            #[doc = concat!("assert_eq!(", stringify!($t), "::all(), ", stringify!($t), "::ALL);")]
+            #[doc = concat!("assert!(", stringify!($t), "::all().iter().all(|v| v.as_str().parse::<", stringify!($t), ">() == Ok(*v)));")]
+            /// ```
+            pub fn all() -> &'static [$t] {
+                $t::ALL
+            }
+        }
+    )+};
+}
+
+vocabulary_all!(PopulationType, ReturnKind, Stance);

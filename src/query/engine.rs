@@ -233,6 +233,11 @@ pub(super) fn bucket_first_day(kind: Dimension, b: i64) -> Day {
     }
 }
 
+/// The first and last day of bucket `b` of the time dimension `kind`.
+pub(super) fn bucket_days(kind: Dimension, b: i64) -> (chrono::NaiveDate, chrono::NaiveDate) {
+    (date_of_day(bucket_first_day(kind, b)), date_of_day(bucket_first_day(kind, b + 1) - 1))
+}
+
 fn bucket_label(kind: Dimension, b: i64) -> String {
     match kind {
         Dimension::Day => date_of_day(b as Day).format("%Y-%m-%d").to_string(),

@@ -14,12 +14,105 @@ mod result;
 mod window;
 
 pub use dimension::Dimension;
-pub use result::{thousands, QueryResult, ResultRow};
+pub use result::{thousands, Cell, QueryResult, ResultRow};
 pub use window::Window;
 
 use chrono::NaiveDate;
 
-use crate::{Dataset, Error, Table};
+use crate::{Country, Dataset, Error, PopulationType, ReturnKind, Stance, Table};
+
+/// One value of a [`Query::filter`]: a string as the user wrote it, or a
+/// typed value ([`Country`], [`PopulationType`], [`ReturnKind`],
+/// [`Stance`]) turned into its label.
+///
+/// A country becomes its alpha-3 code, a vocabulary value its lower-case
+/// label; strings are kept as they are (the query trims and parses them).
+///
+/// ```
+/// use refugee_data::{Country, FilterValue, PopulationType};
+/// assert_eq!(FilterValue::from(Country::parse("Afghanistan")?).as_str(), "AFG");
+/// assert_eq!(FilterValue::from(PopulationType::Refugees).as_str(), "refugees");
+/// assert_eq!(FilterValue::from("Pakistan").as_str(), "Pakistan");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FilterValue(String);
+
+impl FilterValue {
+    /// The value as the query reads it.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The value as an owned string.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl std::fmt::Display for FilterValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<&str> for FilterValue {
+    fn from(s: &str) -> Self {
+        FilterValue(s.to_string())
+    }
+}
+
+impl From<String> for FilterValue {
+    fn from(s: String) -> Self {
+        FilterValue(s)
+    }
+}
+
+impl From<&String> for FilterValue {
+    fn from(s: &String) -> Self {
+        FilterValue(s.clone())
+    }
+}
+
+impl From<std::borrow::Cow<'_, str>> for FilterValue {
+    fn from(s: std::borrow::Cow<'_, str>) -> Self {
+        FilterValue(s.into_owned())
+    }
+}
+
+impl From<Country> for FilterValue {
+    /// The alpha-3 code.
+    fn from(c: Country) -> Self {
+        FilterValue(c.alpha3().to_string())
+    }
+}
+
+impl From<&Country> for FilterValue {
+    /// The alpha-3 code.
+    fn from(c: &Country) -> Self {
+        FilterValue::from(*c)
+    }
+}
+
+macro_rules! vocabulary_filter_value {
+    ($($t:ty),+) => {$(
+        impl From<$t> for FilterValue {
+            /// The lower-case label.
+            fn from(v: $t) -> Self {
+                FilterValue(v.as_str().to_string())
+            }
+        }
+
+        impl From<&$t> for FilterValue {
+            /// The lower-case label.
+            fn from(v: &$t) -> Self {
+                FilterValue(v.as_str().to_string())
+            }
+        }
+    )+};
+}
+
+vocabulary_filter_value!(PopulationType, ReturnKind, Stance);
 
 /// A query: a table, the dimensions to group by, bounds and filters.
 ///
@@ -262,6 +355,10 @@ impl Query {
     /// any accepted spelling, vocabularies case-insensitively, texts exactly
     /// after trimming. Filtering one dimension twice keeps the intersection.
     ///
+    /// The values are strings (`&str`, `String`) or typed values: a
+    /// [`Country`] (filters by its alpha-3 code), a [`PopulationType`],
+    /// [`ReturnKind`] or [`Stance`] (by its label); see [`FilterValue`].
+    ///
     /// ```
     /// use refugee_data::{Dataset, Dimension, Error, Query};
     /// let q = Query::statements().filter(Dimension::TargetCountry, ["Pakistan", "IR"]);
@@ -270,12 +367,31 @@ impl Query {
     /// assert!(matches!(Dataset::sample().query(&bad), Err(Error::Query(_))));
     /// # Ok::<(), refugee_data::Error>(())
     /// ```
-    pub fn filter<I, S>(mut self, dimension: Dimension, values: I) -> Query
+    ///
+    /// Typed values give the same answer as their labels:
+    ///
+    /// ```
+    /// use refugee_data::{Country, Dataset, Dimension, PopulationType, Query};
+    /// let afg = Country::parse("Afghanistan")?;
+    /// let typed = Query::registrations()
+    ///     .filter(Dimension::Origin, [afg])
+    ///     .filter(Dimension::Population, [PopulationType::Refugees])
+    ///     .filter(Dimension::Source, ["UNHCR"]);
+    /// let strings = Query::registrations()
+    ///     .filter(Dimension::Origin, ["AFG"])
+    ///     .filter(Dimension::Population, ["refugees"])
+    ///     .filter(Dimension::Source, ["UNHCR"]);
+    /// let ds = Dataset::sample();
+    /// assert_eq!(ds.query(&typed)?, ds.query(&strings)?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn filter<I, V>(mut self, dimension: Dimension, values: I) -> Query
     where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
+        I: IntoIterator<Item = V>,
+        V: Into<FilterValue>,
     {
-        self.filters.push((dimension, values.into_iter().map(Into::into).collect()));
+        let values = values.into_iter().map(|v| v.into().into_string()).collect();
+        self.filters.push((dimension, values));
         self
     }
 }

@@ -5,8 +5,11 @@ use std::io::{self, Write};
 
 use serde::ser::{SerializeMap, SerializeSeq};
 
+use chrono::NaiveDate;
+
+use super::engine::bucket_days;
 use super::Dimension;
-use crate::Error;
+use crate::{Country, Error};
 
 /// Rows of labelled keys (one per dimension) and measures, sorted by the
 /// dimensions in the order given.
@@ -46,9 +49,28 @@ pub struct QueryResult {
     pub(crate) key_names: Option<&'static [&'static str]>,
 }
 
-/// One row of a [`QueryResult`].
+/// One row of a [`QueryResult`]: its labels (one per dimension), measures
+/// and derived values.
+///
+/// ```
+/// use refugee_data::{Dataset, Dimension, Query};
+/// let q = Query::deportations()
+///     .by(Dimension::Quarter)
+///     .by(Dimension::Host)
+///     .filter(Dimension::Source, ["UNHCR"]);
+/// let result = Dataset::sample().query(&q)?;
+/// let row = result.rows().next().unwrap();
+/// assert_eq!(row.get(1), Some(row.key(1)));
+/// assert_eq!(row.get(2), None); // two dimensions only
+/// let host = row.country(1).unwrap();
+/// assert_eq!(host.alpha3(), row.key(1));
+/// let (first, last) = row.bucket(0).unwrap();
+/// assert!(first <= last);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ResultRow<'a> {
+    index: usize,
     keys: &'a [String],
     values: &'a [u64],
     derived: &'a [Option<i128>],
@@ -57,8 +79,106 @@ pub struct ResultRow<'a> {
 
 impl<'a> ResultRow<'a> {
     /// The label of the `i`-th dimension.
+    ///
+    /// # Panics
+    ///
+    /// When `i` is not below the number of dimensions; [`ResultRow::get`]
+    /// returns `None` instead.
     pub fn key(&self, i: usize) -> &'a str {
         &self.keys[i]
+    }
+
+    /// The label of the `i`-th dimension; `None` when there is none.
+    ///
+    /// ```
+    /// use refugee_data::{Dataset, Dimension, Query};
+    /// let result = Dataset::sample().query(&Query::statements().by(Dimension::Stance))?;
+    /// let row = result.rows().next().unwrap();
+    /// assert_eq!(row.get(0), Some(row.key(0)));
+    /// assert_eq!(row.get(1), None);
+    /// # Ok::<(), refugee_data::Error>(())
+    /// ```
+    pub fn get(&self, i: usize) -> Option<&'a str> {
+        self.keys.get(i).map(String::as_str)
+    }
+
+    /// The label of the `i`-th dimension as a [`Country`], when that
+    /// dimension's values are countries ([`Dimension::is_country`]) and the
+    /// row has one there (a statement's target country may be empty).
+    ///
+    /// ```
+    /// use refugee_data::{Dataset, Dimension, Query};
+    /// let q = Query::registrations()
+    ///     .by(Dimension::Year)
+    ///     .by(Dimension::Origin)
+    ///     .filter(Dimension::Source, ["UNHCR"]);
+    /// let result = Dataset::sample().query(&q)?;
+    /// let row = result.rows().next().unwrap();
+    /// assert_eq!(row.country(1).map(|c| c.alpha3()), Some(row.key(1)));
+    /// assert_eq!(row.country(0), None); // a year is no country
+    /// # Ok::<(), refugee_data::Error>(())
+    /// ```
+    pub fn country(&self, i: usize) -> Option<Country> {
+        if !self.result.dimensions.get(i)?.is_country() {
+            return None;
+        }
+        Country::parse_bytes(self.keys.get(i)?.as_bytes())
+    }
+
+    /// The first and last day of the row's bucket in the `i`-th dimension,
+    /// when that dimension is a time bucket ([`Dimension::is_time`]): a
+    /// week runs from Monday to Sunday, a quarter from its first month's
+    /// first day to its last month's last day.
+    /// A window's `date` is a one-day bucket.
+    ///
+    /// ```
+    /// use refugee_data::{Dataset, Datelike, Dimension, NaiveDate, Query};
+    /// let q = Query::statements().by(Dimension::Stance).by(Dimension::Quarter);
+    /// let result = Dataset::sample().query(&q)?;
+    /// let row = result.rows().find(|r| r.key(1) == "2023-Q4").unwrap();
+    /// let (first, last) = row.bucket(1).unwrap();
+    /// assert_eq!(first, NaiveDate::from_ymd_opt(2023, 10, 1).unwrap());
+    /// assert_eq!((last.month(), last.day()), (12, 31));
+    /// assert_eq!(row.bucket(0), None); // a stance is no time bucket
+    /// # Ok::<(), refugee_data::Error>(())
+    /// ```
+    pub fn bucket(&self, i: usize) -> Option<(NaiveDate, NaiveDate)> {
+        let dimension = *self.result.dimensions.get(i)?;
+        if !dimension.is_time() {
+            return None;
+        }
+        match self.result.buckets.get(self.index) {
+            Some(&b) => Some(bucket_days(dimension, b)),
+            // A window's rows carry their day as a label only.
+            None if dimension == Dimension::Day => {
+                let day = self.keys.get(i)?.parse::<NaiveDate>().ok()?;
+                Some((day, day))
+            }
+            None => None,
+        }
+    }
+
+    /// The cell of column `c` of [`QueryResult::columns`] (labels, then
+    /// measures, then derived columns); `None` past the last column.
+    ///
+    /// ```
+    /// use refugee_data::{Cell, Dataset, Dimension, Query};
+    /// let result = Dataset::sample().query(&Query::statements().by(Dimension::Year))?;
+    /// let row = result.rows().next().unwrap();
+    /// assert_eq!(row.cell(0), Some(Cell::Label("2023")));
+    /// assert!(matches!(row.cell(1), Some(Cell::Measure(n)) if n > 0));
+    /// assert_eq!(row.cell(2), None);
+    /// # Ok::<(), refugee_data::Error>(())
+    /// ```
+    pub fn cell(&self, c: usize) -> Option<Cell<'a>> {
+        let (nd, nm) = (self.keys.len(), self.values.len());
+        if c < nd {
+            Some(Cell::Label(&self.keys[c]))
+        } else if c < nd + nm {
+            Some(Cell::Measure(self.values[c - nd]))
+        } else {
+            self.derived.get(c - nd - nm).map(|v| Cell::Derived(*v))
+        }
     }
 
     /// All labels, in dimension order.
@@ -133,7 +253,90 @@ impl<'a> ResultRow<'a> {
     }
 }
 
+/// One cell of a [`QueryResult`], typed by the kind of its column.
+///
+/// `Display` writes it as the CSV output does (an empty derived cell as
+/// nothing).
+///
+/// ```
+/// use refugee_data::Cell;
+/// assert_eq!(Cell::Label("2023").as_label(), Some("2023"));
+/// assert_eq!(Cell::Measure(7).as_measure(), Some(7));
+/// assert_eq!(Cell::Derived(Some(-3)).as_derived(), Some(Some(-3)));
+/// assert_eq!(Cell::Derived(None).to_string(), "");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Cell<'a> {
+    /// The label of a dimension (`2023-11`, `AFG`, `refugees`).
+    Label(&'a str),
+    /// A measure (`persons`, `records`, `statements`).
+    Measure(u64),
+    /// A derived value (`change`, `cumulative`, `stock`, `per_1000`);
+    /// `None` is an empty cell.
+    Derived(Option<i128>),
+}
+
+impl<'a> Cell<'a> {
+    /// The label, for a dimension's cell.
+    pub fn as_label(self) -> Option<&'a str> {
+        match self {
+            Cell::Label(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The number, for a measure's cell.
+    pub fn as_measure(self) -> Option<u64> {
+        match self {
+            Cell::Measure(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The value (itself `None` when empty), for a derived column's cell.
+    pub fn as_derived(self) -> Option<Option<i128>> {
+        match self {
+            Cell::Derived(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Cell<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Cell::Label(s) => f.write_str(s),
+            Cell::Measure(v) => write!(f, "{v}"),
+            Cell::Derived(Some(v)) => write!(f, "{v}"),
+            Cell::Derived(None) => Ok(()),
+        }
+    }
+}
+
 impl QueryResult {
+    /// The cells of the column called `name` (as in [`QueryResult::columns`]),
+    /// one a row, in row order; `None` when there is no such column.
+    ///
+    /// ```
+    /// use refugee_data::{Cell, Dataset, Derived, Dimension, Query};
+    /// let q = Query::statements().by(Dimension::Year).with(Derived::Cumulative);
+    /// let result = Dataset::sample().query(&q)?;
+    /// let years: Vec<&str> =
+    ///     result.column("year").unwrap().filter_map(Cell::as_label).collect();
+    /// assert_eq!(years[0], "2023");
+    /// let counts: Vec<u64> =
+    ///     result.column("statements").unwrap().filter_map(Cell::as_measure).collect();
+    /// assert_eq!(counts.iter().sum::<u64>(), 30);
+    /// let last = result.column("cumulative").unwrap().last();
+    /// assert_eq!(last, Some(Cell::Derived(Some(30))));
+    /// assert!(result.column("persons").is_none());
+    /// # Ok::<(), refugee_data::Error>(())
+    /// ```
+    pub fn column(&self, name: &str) -> Option<impl ExactSizeIterator<Item = Cell<'_>> + '_> {
+        let c = self.columns().iter().position(|n| *n == name)?;
+        Some(self.rows().map(move |r| r.cell(c).expect("the column exists in every row")))
+    }
+
     /// The dimensions, in the order given.
     pub fn dimensions(&self) -> &[Dimension] {
         &self.dimensions
@@ -177,6 +380,7 @@ impl QueryResult {
     pub fn rows(&self) -> impl ExactSizeIterator<Item = ResultRow<'_>> + '_ {
         let (nd, nm, nx) = (self.dimensions.len(), self.measures.len(), self.derived.len());
         (0..self.len()).map(move |i| ResultRow {
+            index: i,
             keys: &self.keys[i * nd..(i + 1) * nd],
             values: &self.values[i * nm..(i + 1) * nm],
             derived: &self.derived_values[i * nx..(i + 1) * nx],
