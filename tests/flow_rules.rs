@@ -276,7 +276,7 @@ fn two_sources_in_one_group_are_refused_with_a_time_dimension() {
         conflict(&ds, Query::deportations().by(D::Month)),
         "two sources for one flow would be added: deportations of kind returned of origin AFG from \
          host PAK in group month=2023-11 come from both \"Government of Pakistan\" and \"IOM DTM\"; \
-         add source as a dimension (--by ...,source) or filter one source (--source \"Government of Pakistan\")"
+         group or filter by source to see each"
     );
     // The conflict carries its fields.
     let Err(Error::SourceAmbiguity(c)) = ds.query(&Query::deportations().by(D::Month)) else {

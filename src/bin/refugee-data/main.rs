@@ -59,9 +59,21 @@ impl From<Error> for Failure {
             Error::Io { source, .. } if source.kind() == io::ErrorKind::BrokenPipe => {
                 Failure::ClosedOutput
             }
+            Error::SourceAmbiguity(c) => source_hint(&c, "--by", "--source"),
             e => Failure::Data(e.to_string()),
         }
     }
+}
+
+/// A source conflict, with the flags that resolve it (the library's
+/// message names none).
+fn source_hint(c: &refugee_data::SourceConflict, by: &str, filter: &str) -> Failure {
+    let hint = if by.is_empty() {
+        format!("keep one source with {filter} \"{}\"", c.sources[0])
+    } else {
+        format!("add source to {by}, or keep one source with {filter} \"{}\"", c.sources[0])
+    };
+    Failure::Data(format!("{c}\nhint: {hint}"))
 }
 
 /// The failure for an error writing to standard output.
@@ -515,7 +527,10 @@ fn window(args: &[String]) -> Result<ExitCode, Failure> {
     let dir = data_dir(&mut flags);
     flags.finish(0)?;
     let ds = load(dir.as_ref(), flags.switch("lenient"))?;
-    let result = ds.window(&w)?;
+    let result = ds.window(&w).map_err(|e| match e {
+        Error::SourceAmbiguity(c) => source_hint(&c, "", "--flow-source"),
+        e => Failure::from(e),
+    })?;
     print_result(&result, &format, flags.switch("safe-csv"))?;
     Ok(ExitCode::SUCCESS)
 }
