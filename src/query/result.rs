@@ -490,7 +490,19 @@ fn json_string(out: &mut String, s: &str) {
 }
 
 /// An aligned terminal table: labels left-aligned, numbers right-aligned
-/// with thousands separators.
+/// with thousands separators; control characters in labels (which come
+/// from files) shown escaped, as `\x1b`.
+///
+/// ```
+/// use refugee_data::{Loader, Query, Table, Dimension};
+/// let csv = "date,origin,host,population,count,source\n2023-12-31,AFG,PAK,refugees,5,\u{1b}[2JX\n";
+/// let mut loader = Loader::new();
+/// loader.read(Table::Registrations, "registrations.csv", csv.as_bytes())?;
+/// let (ds, _) = loader.finish();
+/// let table = ds.query(&Query::registrations().by(Dimension::Source))?.to_string();
+/// assert!(table.contains("\\x1b[2JX") && !table.contains('\u{1b}'));
+/// # Ok::<(), refugee_data::Error>(())
+/// ```
 impl fmt::Display for QueryResult {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let columns = self.columns();
@@ -500,7 +512,9 @@ impl fmt::Display for QueryResult {
             .map(|r| {
                 let values = r.values.iter().map(|v| thousands(*v));
                 let derived = r.derived.iter().map(|v| v.map_or(String::new(), signed_thousands));
-                r.keys.iter().cloned().chain(values).chain(derived).collect()
+                // Labels come from files: control characters are shown
+                // escaped, so that a cell cannot drive the terminal.
+                r.keys.iter().map(|k| escape_controls(k)).chain(values).chain(derived).collect()
             })
             .collect();
         let widths: Vec<usize> = (0..columns.len())
@@ -558,6 +572,17 @@ pub fn thousands(v: u64) -> String {
         out.push(c);
     }
     out
+}
+
+/// `s` with control characters other than tab escaped (`\x1b`, `\u{9b}`).
+fn escape_controls(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            c if !c.is_control() || c == '\t' => c.to_string(),
+            c if (c as u32) < 0x80 => format!("\\x{:02x}", c as u32),
+            c => format!("\\u{{{:x}}}", c as u32),
+        })
+        .collect()
 }
 
 /// `-12345` as `-12,345`.
