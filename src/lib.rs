@@ -111,7 +111,8 @@ pub use crate::dataset::{Dataset, Table, UnknownTable};
 pub use crate::error::{Error, SourceConflict};
 pub use crate::load::{LoadReport, Loader, Problem, Rejection};
 pub use crate::query::{
-    thousands, Cell, Derived, Dimension, FilterValue, Query, QueryResult, ResultRow, Window,
+    escape_controls, thousands, Cell, Derived, Dimension, FilterValue, Query, QueryResult,
+    ResultRow, Window,
 };
 pub use crate::record::{
     DeportationEvent, PolicyStatement, PopulationType, Registration, ReturnKind, Stance,

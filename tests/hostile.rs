@@ -1802,16 +1802,9 @@ impl Drop for TempDir {
     }
 }
 
-/// A message as the command line prints it: control characters other than
-/// tab escaped (`\x1b`, `\u{9b}`), so that a file cannot drive the terminal.
+/// A message as the command line prints it: control characters escaped.
 fn escaped(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            c if !c.is_control() || c == '\t' => c.to_string(),
-            c if (c as u32) < 0x80 => format!("\\x{:02x}", c as u32),
-            c => format!("\\u{{{:x}}}", c as u32),
-        })
-        .collect()
+    refugee_data::escape_controls(s).into_owned()
 }
 
 /// What `refugee-data validate` must print for one file of `table`: the

@@ -121,16 +121,9 @@ fn copy(seed: u64, n: u64, samples: &[Vec<u8>]) -> Vec<Option<Vec<u8>>> {
         .collect()
 }
 
-/// A message as the command line prints it: control characters other than
-/// tab escaped, so that a file cannot drive the terminal.
+/// A message as the command line prints it: control characters escaped.
 fn escaped(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            c if !c.is_control() || c == '\t' => c.to_string(),
-            c if (c as u32) < 0x80 => format!("\\x{:02x}", c as u32),
-            c => format!("\\u{{{:x}}}", c as u32),
-        })
-        .collect()
+    refugee_data::escape_controls(s).into_owned()
 }
 
 /// What `validate` must print for a copy: the library's errors, then its

@@ -48,6 +48,19 @@ impl Table {
     /// The three tables, in the order of the contract.
     pub const ALL: [Table; 3] = [Table::Registrations, Table::Deportations, Table::Statements];
 
+    /// The three tables, in the order of the contract: [`Table::ALL`] as a
+    /// slice (each closed set of values, `Table`, `Dimension` and the
+    /// vocabularies, has both `ALL` and `all()`).
+    ///
+    /// ```
+    /// use refugee_data::Table;
+    /// assert_eq!(Table::all(), Table::ALL);
+    /// assert_eq!(Table::all()[0], Table::Registrations);
+    /// ```
+    pub fn all() -> &'static [Table] {
+        &Table::ALL
+    }
+
     /// The table's name: `registrations`, `deportations` or `statements`.
     pub fn name(self) -> &'static str {
         match self {

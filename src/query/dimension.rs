@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::{Error, PopulationType, ReturnKind, Stance, Table};
+use crate::{Error, Table};
 
 /// A dimension to group by: a time bucket or a categorical column.
 ///
@@ -240,40 +240,3 @@ impl FromStr for Dimension {
         )
     }
 }
-
-// "All values", one convention for the closed sets of values: each of
-// `Table`, `Dimension` and the vocabularies has an associated constant `ALL`
-// and a function `all()` returning the same slice. `Table::ALL` and the
-// vocabularies' `ALL` are declared with their types; the functions are here.
-
-impl Table {
-    /// The three tables, in the order of the contract: [`Table::ALL`] as a slice.
-    ///
-    /// ```
-    /// use refugee_data::Table;
-    /// assert_eq!(Table::all(), Table::ALL);
-    /// assert_eq!(Table::all()[0], Table::Registrations);
-    /// ```
-    pub fn all() -> &'static [Table] {
-        &Table::ALL
-    }
-}
-
-macro_rules! vocabulary_all {
-    ($($t:ident),+) => {$(
-        impl $t {
-            #[doc = concat!("Every value, in declaration order: [`", stringify!($t), "::ALL`].")]
-            ///
-            /// ```
-            #[doc = concat!("use refugee_data::", stringify!($t), ";")]
-            #[doc = concat!("assert_eq!(", stringify!($t), "::all(), ", stringify!($t), "::ALL);")]
-            #[doc = concat!("assert!(", stringify!($t), "::all().iter().all(|v| v.as_str().parse::<", stringify!($t), ">() == Ok(*v)));")]
-            /// ```
-            pub fn all() -> &'static [$t] {
-                $t::ALL
-            }
-        }
-    )+};
-}
-
-vocabulary_all!(PopulationType, ReturnKind, Stance);

@@ -14,7 +14,7 @@ mod result;
 mod window;
 
 pub use dimension::Dimension;
-pub use result::{thousands, Cell, QueryResult, ResultRow};
+pub use result::{escape_controls, thousands, Cell, QueryResult, ResultRow};
 pub use window::Window;
 
 use chrono::NaiveDate;

@@ -514,7 +514,12 @@ impl fmt::Display for QueryResult {
                 let derived = r.derived.iter().map(|v| v.map_or(String::new(), signed_thousands));
                 // Labels come from files: control characters are shown
                 // escaped, so that a cell cannot drive the terminal.
-                r.keys.iter().map(|k| escape_controls(k)).chain(values).chain(derived).collect()
+                r.keys
+                    .iter()
+                    .map(|k| escape_controls(k).into_owned())
+                    .chain(values)
+                    .chain(derived)
+                    .collect()
             })
             .collect();
         let widths: Vec<usize> = (0..columns.len())
@@ -574,15 +579,28 @@ pub fn thousands(v: u64) -> String {
     out
 }
 
-/// `s` with control characters other than tab escaped (`\x1b`, `\u{9b}`).
-fn escape_controls(s: &str) -> String {
+/// `s` with control characters other than tab escaped (`\x1b`, `\x0a`,
+/// `\u{9b}`), so that a value from a file shown at a terminal cannot move
+/// the cursor, clear the screen or break a one-line message. The table
+/// view and the command line's messages show values this way.
+///
+/// ```
+/// assert_eq!(refugee_data::escape_controls("\u{1b}[2JX\tY"), "\\x1b[2JX\tY");
+/// assert_eq!(refugee_data::escape_controls("UNHCR"), "UNHCR");
+/// ```
+pub fn escape_controls(s: &str) -> std::borrow::Cow<'_, str> {
+    let escaped = |c: char| c.is_control() && c != '\t';
+    if !s.chars().any(escaped) {
+        return s.into();
+    }
     s.chars()
         .map(|c| match c {
-            c if !c.is_control() || c == '\t' => c.to_string(),
+            c if !escaped(c) => c.to_string(),
             c if (c as u32) < 0x80 => format!("\\x{:02x}", c as u32),
             c => format!("\\u{{{:x}}}", c as u32),
         })
-        .collect()
+        .collect::<String>()
+        .into()
 }
 
 /// `-12345` as `-12,345`.

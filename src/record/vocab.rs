@@ -85,6 +85,17 @@ macro_rules! vocabulary {
             /// The lower-case labels, in declaration order.
             pub const LABELS: &'static [&'static str] = &[$($label),+];
 
+            #[doc = concat!("Every value, in declaration order: [`", stringify!($name), "::ALL`].")]
+            ///
+            /// ```
+            #[doc = concat!("use refugee_data::", stringify!($name), ";")]
+            #[doc = concat!("assert_eq!(", stringify!($name), "::all(), ", stringify!($name), "::ALL);")]
+            #[doc = concat!("assert!(", stringify!($name), "::all().iter().all(|v| v.as_str().parse::<", stringify!($name), ">() == Ok(*v)));")]
+            /// ```
+            pub fn all() -> &'static [$name] {
+                $name::ALL
+            }
+
             /// The lower-case label, as written in CSV files.
             pub fn as_str(self) -> &'static str {
                 Self::LABELS[self as usize]

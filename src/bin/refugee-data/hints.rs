@@ -41,24 +41,9 @@ pub(crate) fn check_data_dir(dir: &Path) -> Result<(), Failure> {
     )))
 }
 
-/// `s` with control characters other than tab escaped (`\x1b`, `\x0a`,
-/// `\x7f`, `\u{9b}`), so that a value from a file cannot move the cursor,
-/// clear the terminal or break a one-line message.
-pub(crate) fn escape(s: &str) -> std::borrow::Cow<'_, str> {
-    let escaped = |c: char| c.is_control() && c != '\t';
-    if !s.chars().any(escaped) {
-        return s.into();
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            c if escaped(c) && (c as u32) < 0x80 => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c if escaped(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.into()
-}
+/// `s` with control characters escaped (the library's rule for values shown
+/// at a terminal).
+pub(crate) use refugee_data::escape_controls as escape;
 
 /// The text dimensions, whose filters match exactly.
 fn is_text(d: Dimension) -> bool {
