@@ -8,6 +8,7 @@ use refugee_data::{Dataset, Dimension, Table};
 
 use crate::Failure;
 
+
 /// A data directory must hold at least one of the three files. A file of
 /// another case or extension (`Registrations.CSV`, `deportations.txt`) is
 /// not read, and is named in a hint.
@@ -70,7 +71,7 @@ fn values(ds: &Dataset, table: Table, d: Dimension) -> Vec<String> {
 }
 
 /// Edit distance between two short strings, case-insensitively.
-fn distance(a: &str, b: &str) -> usize {
+pub(crate) fn distance(a: &str, b: &str) -> usize {
     let (a, b): (Vec<char>, Vec<char>) =
         (a.to_lowercase().chars().collect(), b.to_lowercase().chars().collect());
     let mut row: Vec<usize> = (0..=b.len()).collect();

@@ -7,6 +7,7 @@
 //! temporary file in the directory, then renamed over the old one).
 //! Without `--lenient`, any rejection means nothing is written.
 
+use std::ffi::OsString;
 use std::fs::{self, File};
 use std::io::{self, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -17,7 +18,8 @@ use refugee_data::{
     LoadReport, Loader, PopulationType, ReturnKind, Table, UnhcrOptions,
 };
 
-use crate::{output_error, say, to_stderr, Failure, Flags};
+use crate::args::{Global, HxlArgs, ImportArgs, ImportCommon, ImportKind, Input, UnhcrArgs};
+use crate::{configure, hints, output_error, progress, say, to_stderr, Failure};
 
 /// What to import the files as.
 enum Kind {
@@ -28,22 +30,24 @@ enum Kind {
 /// What the command line asks to import, and where.
 struct Request {
     kind: Kind,
-    files: Vec<String>,
-    out: String,
+    files: Vec<PathBuf>,
+    out: PathBuf,
+    input: Input,
     lenient: bool,
 }
 
-pub(crate) fn run(args: &[String]) -> Result<ExitCode, Failure> {
-    let request = parse_request(args)?;
-    let dir = PathBuf::from(&request.out);
+pub(crate) fn run(global: &Global, args: &ImportArgs) -> Result<ExitCode, Failure> {
+    let request = request(global, &args.kind)?;
+    let dir = &request.out;
+    let shown = hints::escape(&dir.display().to_string()).into_owned();
     if dir.exists() && !dir.is_dir() {
-        return Err(Failure::Data(format!("{}: not a directory", request.out)));
+        return Err(Failure::Data(format!("{shown}: not a directory")));
     }
-    let (ds, load, reports) = import(&dir, &request)?;
+    let (ds, load, reports) = import(dir, &request)?;
     for w in load.warnings() {
-        to_stderr!("warning: {w}");
+        to_stderr!("warning: {}", hints::escape(w));
     }
-    print_outcome(&ds, &load, &reports, &request.out)?;
+    print_outcome(&ds, &load, &reports, &shown)?;
 
     let rejected = load.rejections().len();
     let s = if rejected == 1 { "" } else { "s" };
@@ -55,59 +59,53 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode, Failure> {
         );
         return Ok(ExitCode::from(1));
     }
-    fs::create_dir_all(&dir).map_err(|e| Failure::Data(format!("{}: {e}", request.out)))?;
+    fs::create_dir_all(dir).map_err(|e| Failure::Data(format!("{shown}: {e}")))?;
     let mut wrote = Vec::new();
     for table in [Table::Registrations, Table::Deportations] {
-        let path = ds.write_table(table, &dir)?;
+        let path = ds.write_table(table, dir)?;
         wrote.push(format!("{} ({} records)", path.display(), thousands(ds.len(table) as u64)));
     }
-    say(&format!("wrote {}\n", wrote.join(", ")))?;
+    say(&format!("wrote {}\n", hints::escape(&wrote.join(", "))))?;
     if rejected > 0 {
         to_stderr!("warning: {} rejection{s} (listed above)", thousands(rejected as u64));
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// The kind, files and flags of `import`.
-fn parse_request(args: &[String]) -> Result<Request, Failure> {
-    let mut flags = Flags::parse(args, &["mid-year", "lenient", "sum-rows"])?;
-    let usage = |msg: &str| Failure::Usage(msg.to_string());
-    let Some(kind) = flags.positional.first().cloned() else {
-        return Err(usage("import needs a kind: unhcr or hxl"));
+/// The kind, files and options of `import`.
+fn request(global: &Global, kind: &ImportKind) -> Result<Request, Failure> {
+    let (common, kind, command) = match kind {
+        ImportKind::Unhcr(a) => (&a.common, Kind::Unhcr(unhcr_options(a)?), "import unhcr"),
+        ImportKind::Hxl(a) => (&a.common, Kind::Hxl(Box::new(hxl_mapping(a)?)), "import hxl"),
+        ImportKind::Other(words) => return Err(unknown_kind(words)),
     };
-    let files: Vec<String> = flags.positional[1..].to_vec();
-    if files.is_empty() {
-        return Err(usage("import needs at least one file"));
+    let ImportCommon { files, out, input } = common;
+    let Some(out) = out.clone() else {
+        return Err(Failure::Usage("import needs --out DIR".into(), command));
+    };
+    Ok(Request { kind, files: files.clone(), out, input: input.clone(), lenient: global.lenient })
+}
+
+/// `import csv ...`: the kinds there are, and the nearest.
+fn unknown_kind(words: &[OsString]) -> Failure {
+    let kind = words.first().map(|w| w.to_string_lossy()).unwrap_or_default();
+    let near = ["unhcr", "hxl"]
+        .into_iter()
+        .find(|k| hints::distance(k, &kind) <= 2)
+        .map_or_else(String::new, |k| format!("; did you mean \"{k}\"?"));
+    Failure::Usage(
+        format!("\"{}\" is not an import kind (expected unhcr or hxl){near}", hints::escape(&kind)),
+        "import",
+    )
+}
+
+/// The options of `import unhcr`.
+fn unhcr_options(a: &UnhcrArgs) -> Result<UnhcrOptions, Failure> {
+    let mut options = UnhcrOptions::new().mid_year(a.mid_year);
+    if let Some(years) = &a.years {
+        options = options.years(parse_years(years)?);
     }
-    let out = flags.take("out").ok_or_else(|| usage("import needs --out DIR"))?;
-    let lenient = flags.switch("lenient");
-    let kind = match kind.as_str() {
-        "unhcr" => {
-            for s in ["sum-rows"] {
-                if flags.switch(s) {
-                    return Err(usage(&format!("--{s} applies to hxl imports only")));
-                }
-            }
-            let mut options = UnhcrOptions::new().mid_year(flags.switch("mid-year"));
-            if let Some(years) = flags.take("years") {
-                options = options.years(parse_years(&years)?);
-            }
-            Kind::Unhcr(options)
-        }
-        "hxl" => {
-            if flags.switch("mid-year") {
-                return Err(usage("--mid-year applies to unhcr imports only"));
-            }
-            Kind::Hxl(Box::new(hxl_mapping(&mut flags)?))
-        }
-        other => {
-            return Err(Failure::Usage(format!(
-                "\"{other}\" is not an import kind (expected unhcr or hxl)"
-            )))
-        }
-    };
-    flags.finish(flags.positional.len())?;
-    Ok(Request { kind, files, out, lenient })
+    Ok(options)
 }
 
 /// The dataset of `dir` (if it exists) with the files imported into it.
@@ -115,17 +113,19 @@ fn import(
     dir: &Path,
     request: &Request,
 ) -> Result<(Dataset, LoadReport, Vec<ImportReport>), Failure> {
-    let mut loader = Loader::new().lenient(true);
+    let mut loader = configure(Loader::new().lenient(true), &request.input);
     if dir.is_dir() {
         loader.read_dir(dir)?;
     }
     let mut reports = Vec::new();
     for path in &request.files {
-        let file = File::open(path).map_err(|e| Failure::Data(format!("{path}: {e}")))?;
-        let reader = BufReader::with_capacity(1 << 16, file);
+        let name = path.display().to_string();
+        let file = File::open(path).map_err(|e| Failure::Data(format!("{}: {e}", hints::escape(&name))))?;
+        let size = file.metadata().map_or(0, |m| m.len());
+        let reader = BufReader::with_capacity(1 << 16, progress::bar(&name, size).wrap_read(file));
         let report = match &request.kind {
-            Kind::Unhcr(options) => import_unhcr(&mut loader, path, reader, options)?,
-            Kind::Hxl(mapping) => import_hxl(&mut loader, path, reader, mapping)?,
+            Kind::Unhcr(options) => import_unhcr(&mut loader, &name, reader, options)?,
+            Kind::Hxl(mapping) => import_hxl(&mut loader, &name, reader, mapping)?,
         };
         reports.push(report);
     }
@@ -219,9 +219,10 @@ fn summary(r: &ImportReport) -> String {
 /// `2023`, `2000-2025` or `2000..2025`.
 fn parse_years(s: &str) -> Result<std::ops::RangeInclusive<i32>, Failure> {
     let bad = || {
-        Failure::Usage(format!(
-            "--years: \"{s}\" is not a year or a range (expected 2023 or 2000-2025)"
-        ))
+        Failure::Usage(
+            format!("--years: \"{s}\" is not a year or a range (expected 2023 or 2000-2025)"),
+            "import unhcr",
+        )
     };
     let year = |t: &str| {
         let t = t.trim();
@@ -242,67 +243,60 @@ fn parse_years(s: &str) -> Result<std::ops::RangeInclusive<i32>, Failure> {
 }
 
 /// The HXL mapping the flags describe.
-fn hxl_mapping(flags: &mut Flags) -> Result<HxlMapping, Failure> {
-    let usage = |msg: String| Failure::Usage(msg);
-    let Some(source) = flags.take("source") else {
+fn hxl_mapping(a: &HxlArgs) -> Result<HxlMapping, Failure> {
+    let usage = |msg: String| Failure::Usage(msg, "import hxl");
+    let Some(source) = &a.source else {
         return Err(usage(
             "an hxl import needs --source TEXT: the publisher of the figures (e.g. \"IOM DTM\")"
                 .into(),
         ));
     };
-    let mut m = HxlMapping::new(source);
-    if let Some(p) = flags.take("date-tag") {
-        m = m.date(&p);
+    let mut m = HxlMapping::new(source.clone());
+    let tags: [(&Option<String>, fn(HxlMapping, &str) -> HxlMapping); 4] = [
+        (&a.date_tag, |m, p| m.date(p)),
+        (&a.origin_tag, |m, p| m.origin(p)),
+        (&a.host_tag, |m, p| m.host(p)),
+        (&a.country_tag, |m, p| m.country(p)),
+    ];
+    for (tag, set) in tags {
+        if let Some(p) = tag {
+            m = set(m, p);
+        }
     }
-    if let Some(p) = flags.take("origin-tag") {
-        m = m.origin(&p);
-    }
-    if let Some(p) = flags.take("host-tag") {
-        m = m.host(&p);
-    }
-    if let Some(p) = flags.take("country-tag") {
-        m = m.country(&p);
-    }
-    if let Some(list) = flags.take("measure") {
-        for item in list.split(',').filter(|s| !s.trim().is_empty()) {
-            let Some((pattern, target)) = item.split_once('=') else {
+    for item in a.measure.iter().filter(|s| !s.trim().is_empty()) {
+        let Some((pattern, target)) = item.split_once('=') else {
+            return Err(usage(format!(
+                "--measure: \"{item}\" is not PATTERN=TYPE (e.g. #population=refugees)"
+            )));
+        };
+        let target = match (target.parse::<PopulationType>(), target.parse::<ReturnKind>()) {
+            (Ok(p), _) => HxlTarget::Registrations(p),
+            (_, Ok(k)) => HxlTarget::Deportations(k),
+            _ => {
                 return Err(usage(format!(
-                    "--measure: \"{item}\" is not PATTERN=TYPE (e.g. #population=refugees)"
-                )));
-            };
-            let target = match (target.parse::<PopulationType>(), target.parse::<ReturnKind>()) {
-                (Ok(p), _) => HxlTarget::Registrations(p),
-                (_, Ok(k)) => HxlTarget::Deportations(k),
-                _ => {
-                    return Err(usage(format!(
                     "--measure: \"{}\" is neither a population type ({}) nor a return kind ({})",
                     target.trim(),
                     PopulationType::LABELS.join(", "),
                     ReturnKind::LABELS.join(", ")
                 )))
-                }
-            };
-            m = m.measure(pattern, target);
-        }
+            }
+        };
+        m = m.measure(pattern, target);
     }
-    if let Some(parts) = flags.take("parts") {
+    if let Some(parts) = &a.parts {
         m = m.parts(match parts.trim() {
             "total" => HxlParts::Total,
             "sum" => HxlParts::Sum,
-            other => {
-                return Err(usage(format!("--parts: \"{other}\" is not total or sum")));
-            }
+            other => return Err(usage(format!("--parts: \"{other}\" is not total or sum"))),
         });
     }
-    if let Some(list) = flags.take("where") {
-        for item in list.split(',').filter(|s| !s.trim().is_empty()) {
-            let Some((pattern, value)) = item.split_once('=') else {
-                return Err(usage(format!(
-                    "--where: \"{item}\" is not PATTERN=VALUE (e.g. #adm+level=0)"
-                )));
-            };
-            m = m.filter(pattern, value);
-        }
+    for item in a.where_.iter().filter(|s| !s.trim().is_empty()) {
+        let Some((pattern, value)) = item.split_once('=') else {
+            return Err(usage(format!(
+                "--where: \"{item}\" is not PATTERN=VALUE (e.g. #adm+level=0)"
+            )));
+        };
+        m = m.filter(pattern, value);
     }
-    Ok(m.sum_rows(flags.switch("sum-rows")))
+    Ok(m.sum_rows(a.sum_rows))
 }
