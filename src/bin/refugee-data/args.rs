@@ -274,8 +274,12 @@ pub(crate) struct ImportCommon {
     #[arg(long, value_name = "DIR")]
     pub(crate) out: Option<PathBuf>,
 
-    #[command(flatten)]
-    pub(crate) input: Input,
+    /// Field separator of the imported files: one ASCII character (`;`), or `tab` [default: ,]
+    ///
+    /// The files of --out DIR are canonical (comma-separated) whatever this
+    /// is. Imported files are read as UTF-8.
+    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
+    pub(crate) delimiter: Option<u8>,
 }
 
 /// `import unhcr`.
@@ -360,7 +364,9 @@ fn parse_delimiter(s: &str) -> Result<u8, String> {
         _ if s.len() == 1 && s.is_ascii() && s != "\"" && s != "\n" && s != "\r" => {
             Ok(s.as_bytes()[0])
         }
-        _ => Err("expected one ASCII character other than a quote or a line break, or `tab`".into()),
+        _ => {
+            Err("expected one ASCII character other than a quote or a line break, or `tab`".into())
+        }
     }
 }
 
@@ -501,7 +507,9 @@ impl<S: FilterSet> Filters<S> {
 fn filter_help(d: Dimension, tables: bool) -> String {
     use refugee_data::{PopulationType, ReturnKind, Stance};
     let what = match d {
-        Dimension::Population => format!("population types ({})", PopulationType::LABELS.join(", ")),
+        Dimension::Population => {
+            format!("population types ({})", PopulationType::LABELS.join(", "))
+        }
         Dimension::Kind => format!("return kinds ({})", ReturnKind::LABELS.join(", ")),
         Dimension::Stance => format!("stances ({})", Stance::LABELS.join(", ")),
         d if d.is_country() => "countries: ISO codes or English names".to_string(),

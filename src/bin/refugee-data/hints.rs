@@ -4,10 +4,9 @@
 
 use std::path::Path;
 
-use refugee_data::{Dataset, Dimension, Table};
+use refugee_data::{Dataset, Dimension, Error, Problem, Table};
 
 use crate::Failure;
-
 
 /// A data directory must hold at least one of the three files. A file of
 /// another case or extension (`Registrations.CSV`, `deportations.txt`) is
@@ -117,4 +116,35 @@ pub(crate) fn unmatched_filters(ds: &Dataset, table: Table, filters: &[(Dimensio
             }
         }
     }
+}
+
+/// The command-line flag that may fix a load error: `--delimiter` for a
+/// header read as one column holding another separator, `--encoding` for
+/// bytes that are not UTF-8 (the library's messages name no flag).
+pub(crate) fn for_error(e: &Error) -> Option<String> {
+    match e {
+        Error::MissingColumns { header, .. } => {
+            let [only] = header.as_slice() else { return None };
+            let (_, flag) = [(';', "';'"), ('\t', "tab"), ('|', "'|'")]
+                .into_iter()
+                .find(|(c, _)| only.contains(*c))?;
+            Some(format!("if the file is separated by {flag}, add --delimiter {flag}"))
+        }
+        Error::Rejected(r) if matches!(r.problem(), Problem::InvalidUtf8 { .. }) => {
+            Some(encoding_hint().to_string())
+        }
+        Error::Format { message, .. } if message.contains("UTF-16") => {
+            Some("add --encoding utf-16".to_string())
+        }
+        Error::Format { message, .. } if message.contains("UTF-8") => {
+            Some(encoding_hint().to_string())
+        }
+        _ => None,
+    }
+}
+
+/// The hint for bytes that are not UTF-8.
+pub(crate) fn encoding_hint() -> &'static str {
+    "if the file was saved in another encoding, name it: --encoding windows-1252 (or latin1, \
+     utf-16)"
 }

@@ -32,7 +32,7 @@ struct Request {
     kind: Kind,
     files: Vec<PathBuf>,
     out: PathBuf,
-    input: Input,
+    delimiter: Option<u8>,
     lenient: bool,
 }
 
@@ -79,11 +79,11 @@ fn request(global: &Global, kind: &ImportKind) -> Result<Request, Failure> {
         ImportKind::Hxl(a) => (&a.common, Kind::Hxl(Box::new(hxl_mapping(a)?)), "import hxl"),
         ImportKind::Other(words) => return Err(unknown_kind(words)),
     };
-    let ImportCommon { files, out, input } = common;
+    let ImportCommon { files, out, delimiter } = common;
     let Some(out) = out.clone() else {
         return Err(Failure::Usage("import needs --out DIR".into(), command));
     };
-    Ok(Request { kind, files: files.clone(), out, input: input.clone(), lenient: global.lenient })
+    Ok(Request { kind, files: files.clone(), out, delimiter: *delimiter, lenient: global.lenient })
 }
 
 /// `import csv ...`: the kinds there are, and the nearest.
@@ -113,14 +113,20 @@ fn import(
     dir: &Path,
     request: &Request,
 ) -> Result<(Dataset, LoadReport, Vec<ImportReport>), Failure> {
-    let mut loader = configure(Loader::new().lenient(true), &request.input);
+    // The directory holds canonical files (comma-separated UTF-8); the
+    // input options apply to the files imported.
+    let mut loader = configure(Loader::new().lenient(true), &Input::default());
     if dir.is_dir() {
         loader.read_dir(dir)?;
+    }
+    if let Some(d) = request.delimiter {
+        loader = loader.delimiter(d);
     }
     let mut reports = Vec::new();
     for path in &request.files {
         let name = path.display().to_string();
-        let file = File::open(path).map_err(|e| Failure::Data(format!("{}: {e}", hints::escape(&name))))?;
+        let file = File::open(path)
+            .map_err(|e| Failure::Data(format!("{}: {e}", hints::escape(&name))))?;
         let size = file.metadata().map_or(0, |m| m.len());
         let reader = BufReader::with_capacity(1 << 16, progress::bar(&name, size).wrap_read(file));
         let report = match &request.kind {
@@ -242,6 +248,9 @@ fn parse_years(s: &str) -> Result<std::ops::RangeInclusive<i32>, Failure> {
     Ok(a..=b)
 }
 
+/// A mapping's setter of one column's tag pattern.
+type SetTag = fn(HxlMapping, &str) -> HxlMapping;
+
 /// The HXL mapping the flags describe.
 fn hxl_mapping(a: &HxlArgs) -> Result<HxlMapping, Failure> {
     let usage = |msg: String| Failure::Usage(msg, "import hxl");
@@ -252,7 +261,7 @@ fn hxl_mapping(a: &HxlArgs) -> Result<HxlMapping, Failure> {
         ));
     };
     let mut m = HxlMapping::new(source.clone());
-    let tags: [(&Option<String>, fn(HxlMapping, &str) -> HxlMapping); 4] = [
+    let tags: [(&Option<String>, SetTag); 4] = [
         (&a.date_tag, |m, p| m.date(p)),
         (&a.origin_tag, |m, p| m.origin(p)),
         (&a.host_tag, |m, p| m.host(p)),

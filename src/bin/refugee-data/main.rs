@@ -38,7 +38,12 @@ impl From<Error> for Failure {
                 Failure::ClosedOutput
             }
             Error::SourceAmbiguity(c) => source_hint(&c, "--by", "--source"),
-            e => Failure::Data(e.to_string()),
+            e => match hints::for_error(&e) {
+                Some(hint) => {
+                    Failure::Data(format!("{}\nhint: {hint}", hints::escape(&e.to_string())))
+                }
+                None => Failure::Data(hints::escape(&e.to_string()).into_owned()),
+            },
         }
     }
 }
@@ -121,7 +126,8 @@ fn clap_exit(e: &clap::Error) -> ExitCode {
         _ => {
             let args: Vec<OsString> = std::env::args_os().skip(1).collect();
             let command = command_path(&Cli::command(), &args);
-            let _ = write!(io::stderr(), "{}", short_usage_error(&e.render().to_string(), &command));
+            let _ =
+                write!(io::stderr(), "{}", short_usage_error(&e.render().to_string(), &command));
             ExitCode::from(2)
         }
     }
@@ -139,7 +145,8 @@ fn command_path(root: &clap::Command, args: &[OsString]) -> String {
         }
         if let Some(long) = a.strip_prefix("--") {
             let takes_value = |c: &clap::Command| {
-                c.get_arguments().any(|x| x.get_long() == Some(long) && x.get_action().takes_values())
+                c.get_arguments()
+                    .any(|x| x.get_long() == Some(long) && x.get_action().takes_values())
             };
             if !long.contains('=') && (takes_value(cmd) || takes_value(root)) {
                 args.next();
@@ -244,7 +251,11 @@ fn configure(loader: Loader, input: &Input) -> Loader {
 }
 
 /// The dataset of `--data DIR` (only `tables` of it), or the sample.
-fn load(global: &Global, input: &Input, tables: &[Table]) -> Result<Cow<'static, Dataset>, Failure> {
+fn load(
+    global: &Global,
+    input: &Input,
+    tables: &[Table],
+) -> Result<Cow<'static, Dataset>, Failure> {
     let Some(dir) = &global.data else {
         return Ok(Cow::Borrowed(Dataset::sample()));
     };
