@@ -433,7 +433,7 @@ impl TypedValueParser for Utf8Text {
                     clap::error::ErrorKind::InvalidUtf8,
                     format!(
                         "the value \"{}\"{flag} is not UTF-8 text",
-                        value.to_string_lossy().escape_debug()
+                        value.as_encoded_bytes().escape_ascii()
                     ),
                 ))
             }
