@@ -144,7 +144,7 @@ pub(crate) fn for_error(e: &Error) -> Option<String> {
 }
 
 /// The hint for bytes that are not UTF-8.
-pub(crate) fn encoding_hint() -> &'static str {
+fn encoding_hint() -> &'static str {
     "if the file was saved in another encoding, name it: --encoding windows-1252 (or latin1, \
      utf-16)"
 }

@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 use std::process::ExitCode;
 
-use refugee_data::{thousands, Dataset, Dimension, Loader, Problem, Query, Table};
+use refugee_data::{thousands, Dataset, Dimension, Loader, Query, Table};
 
 use crate::args::{Global, Input};
 use crate::{hints, load, output_error, progress, say, to_stderr, Failure};
@@ -105,7 +105,7 @@ pub(crate) fn validate(global: &Global, input: &Input) -> Result<ExitCode, Failu
     };
     hints::check_data_dir(dir)?;
     let mut loader = crate::configure(Loader::new().lenient(true), input);
-    let (mut errors, mut hint) = (Vec::new(), Vec::new());
+    let mut errors = Vec::new();
     for t in Table::ALL {
         let path = dir.join(t.file_name());
         let file = match std::fs::File::open(&path) {
@@ -121,20 +121,11 @@ pub(crate) fn validate(global: &Global, input: &Input) -> Result<ExitCode, Failu
         if let Err(e) = loader.read(t, t.file_name(), io::BufReader::with_capacity(1 << 16, reader))
         {
             errors.push(e.to_string());
-            hint.push(hints::for_error(&e));
         }
     }
     let (_, report) = loader.finish();
     for w in report.warnings() {
         to_stderr!("warning: {}", hints::escape(w));
-    }
-    if report.rejections().iter().any(|r| matches!(r.problem(), Problem::InvalidUtf8 { .. })) {
-        hint.push(Some(hints::encoding_hint().to_string()));
-    }
-    hint.sort();
-    hint.dedup();
-    for h in hint.iter().flatten() {
-        to_stderr!("hint: {h}");
     }
     let mut out = io::BufWriter::new(io::stdout().lock());
     // Values from files are shown with their control characters escaped.
