@@ -450,3 +450,17 @@ fn import_reads_a_semicolon_file_and_writes_canonical_files() {
     assert_eq!(got, want);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn no_command_lists_the_commands_and_version_prints_the_version() {
+    let (code, out, err) = run::<[&str; 0], &str>([]);
+    assert_eq!((code, out.as_str()), (Some(2), ""));
+    assert!(err.contains("\nUsage: refugee-data [OPTIONS] <COMMAND>\n"), "{err}");
+    for command in ["summary", "validate", "query", "window", "import", "completions"] {
+        assert!(err.contains(&format!("\n  {command} ")), "{command}: {err}");
+    }
+    let want = format!("refugee-data {}\n", env!("CARGO_PKG_VERSION"));
+    assert_eq!(run(["--version"]), (Some(0), want, String::new()));
+    // `help COMMAND` is `COMMAND --help`.
+    assert_eq!(run(["help", "window"]), run(["window", "--help"]));
+}
