@@ -21,7 +21,7 @@
 //! values) are kept, and the subtitle says how many of how many are shown.
 //!
 //! Labels come from files: control characters are shown escaped (as
-//! [`escape_controls`](crate::escape_controls) does) and every text is
+//! [`escape_controls`] does) and every text is
 //! XML-escaped, so a label such as `<b>` or `A & B` is shown as written.
 //!
 //! ```

@@ -119,7 +119,7 @@ fn the_readme_chart_is_the_one_the_example_writes() {
     let ds = Dataset::sample();
     let options = ChartOptions::for_query(&returns_query())
         .title("Afghan refugees returned from Pakistan and Iran each year (UNHCR)");
-    let svg = render(&returns_query(), &options, &ds);
+    let svg = render(&returns_query(), &options, ds);
     let committed = std::fs::read_to_string("docs/returns-pak-irn.svg").unwrap();
     assert!(svg == committed, "docs/returns-pak-irn.svg is stale: run the chart_readme example");
 }
@@ -293,7 +293,7 @@ fn a_derived_column_can_be_drawn_and_may_be_negative() {
 fn size_and_title_are_the_callers() {
     let ds = Dataset::sample();
     let options = ChartOptions::for_query(&returns_query()).title("Returns").size(640, 360);
-    let svg = render(&returns_query(), &options, &ds);
+    let svg = render(&returns_query(), &options, ds);
     let doc = roxmltree::Document::parse(&svg).unwrap();
     let root = doc.root_element();
     assert_eq!((root.attribute("width"), root.attribute("height")), (Some("640"), Some("360")));
