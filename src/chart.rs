@@ -14,11 +14,18 @@
 //! [`ChartOptions::for_query`]), the measure and the dimensions; the
 //! subtitle the query's filters and bounds. The y axis is labelled with
 //! thousands separators, as [`thousands`](crate::thousands) writes them; a
-//! legend names every series.
+//! legend names every series, headed by the dimensions that tell them apart
+//! (one series that no dimension names has none: the y axis names it). A
+//! legend label too long for a third of the chart's width is shortened
+//! with `…`.
 //!
-//! At most [`MAX_SERIES`] series are drawn, so that their colours stay
-//! apart: with more, the ones with the largest totals (sums of absolute
-//! values) are kept, and the subtitle says how many of how many are shown.
+//! Nothing is left out silently. At most [`MAX_SERIES`] series are drawn,
+//! so that their colours stay apart: with more, the ones with the largest
+//! totals (sums of absolute values, a ranking only) are kept. Every cluster
+//! of bars gets its own label (upright when they do not fit side by side),
+//! so a chart holds as many clusters as its width can label
+//! ([`max_clusters`]): with more, the largest are kept. Either way the subtitle
+//! says how many of how many are shown.
 //!
 //! Labels come from files: control characters are shown escaped (as
 //! [`escape_controls`] does) and every text is
@@ -55,6 +62,19 @@ pub const MAX_SERIES: usize = 12;
 
 /// The smallest chart size, in pixels; a smaller size is raised to it.
 pub const MIN_SIZE: (u32, u32) = (320, 240);
+
+/// How many clusters of bars a chart `width` pixels wide draws at most:
+/// as many as it can label one by one.
+///
+/// ```
+/// use refugee_data::{chart, ChartOptions};
+/// let (width, _) = ChartOptions::new().get_size();
+/// assert_eq!(chart::max_clusters(width), 31);
+/// assert_eq!(chart::max_clusters(chart::MIN_SIZE.0), 7);
+/// ```
+pub fn max_clusters(width: u32) -> usize {
+    draw::max_clusters(width)
+}
 
 /// How to draw a chart: title, size and which column to draw.
 ///
@@ -168,8 +188,8 @@ impl ChartOptions {
 /// let result = Dataset::sample().query(&q)?;
 /// let svg = chart::svg(&result, &ChartOptions::for_query(&q).title("Stances"))?;
 /// assert!(svg.contains("\nStances\n</text>"));
-/// // One bar per stance: a rectangle each, and one for its legend swatch.
-/// assert_eq!(svg.matches("<rect").count(), 1 + result.len() + 1); // the background too
+/// // The background and a bar per stance (one series: no legend).
+/// assert_eq!(svg.matches("<rect").count(), 1 + result.len());
 ///
 /// let none = Query::statements().by(Dimension::Stance).to("1990-01-01".parse()?);
 /// let err = chart::svg(&Dataset::sample().query(&none)?, &ChartOptions::new()).unwrap_err();
@@ -194,15 +214,20 @@ pub fn svg(result: &QueryResult, options: &ChartOptions) -> Result<String, Error
     let time = result.dimensions().iter().position(|d| d.is_time());
     let plot = match time {
         Some(t) => line_plot(result, t, &values, &names, measure)?,
-        None => bar_plot(result, &values, &names, measure),
+        None => bar_plot(result, &values, &names, measure, max_clusters(options.size.0)),
     };
     let title = match &options.title {
         Some(title) => text(title),
         None => default_title(options.table, measure, &names[..result.dimensions().len()]),
     };
-    let subtitle: Vec<String> =
-        options.scope.iter().map(|s| text(s)).chain(plot.note.clone()).collect();
-    draw::svg(&plot, &title, &subtitle.join(" — "), measure, options.size)
+    let mut subtitle = options.scope.as_deref().map(text).unwrap_or_default();
+    if !plot.note.is_empty() {
+        if !subtitle.is_empty() {
+            subtitle.push_str(" — ");
+        }
+        subtitle.push_str(&plot.note.join("; "));
+    }
+    draw::svg(&plot, &title, &subtitle, measure, options.size)
 }
 
 /// "Deportations: persons by year and host".
@@ -265,8 +290,8 @@ struct Plot {
     /// The x axis's labelled positions.
     ticks: Vec<(i64, String)>,
     x_range: (i64, i64),
-    /// "the 12 largest of 20 series are shown", when some are left out.
-    note: Option<String>,
+    /// "the 12 largest of 20 series are shown", for what is left out.
+    note: Vec<String>,
 }
 
 /// One line (its unbroken runs of points) or one colour of bars.
@@ -309,8 +334,9 @@ fn line_plot(
             (series_label(&key, measure), points)
         })
         .collect();
-    let (groups, note) =
-        largest(groups, |points| points.iter().map(|p| p.value.unsigned_abs()).sum());
+    let (groups, note) = largest(groups, MAX_SERIES, "series", |points| {
+        points.iter().map(|p| p.value.unsigned_abs()).sum()
+    });
     let series: Vec<Series> =
         groups.into_iter().map(|(label, points)| Series { label, runs: runs(&points) }).collect();
     let xs = series.iter().flat_map(|s| s.runs.iter().flatten().map(|p| p.0));
@@ -370,9 +396,18 @@ fn runs(points: &[Point]) -> Vec<Vec<(i64, i64)>> {
     runs
 }
 
-fn bar_plot(result: &QueryResult, values: &[Option<i128>], names: &[&str], measure: &str) -> Plot {
-    // (cluster, series, value) a row, in row order: clusters are contiguous.
-    let rows: Vec<(&str, String, Option<i128>)> = result
+/// (cluster, series, value) of a bar.
+type Bar<'a> = (&'a str, String, Option<i128>);
+
+fn bar_plot(
+    result: &QueryResult,
+    values: &[Option<i128>],
+    names: &[&str],
+    measure: &str,
+    max_clusters: usize,
+) -> Plot {
+    // In row order: a cluster's rows are contiguous.
+    let rows: Vec<Bar<'_>> = result
         .rows()
         .zip(values)
         .map(|(row, v)| {
@@ -381,31 +416,63 @@ fn bar_plot(result: &QueryResult, values: &[Option<i128>], names: &[&str], measu
             (cluster, series_label(keys.get(1..).unwrap_or(&[]), measure), *v)
         })
         .collect();
-    let mut totals: BTreeMap<&str, u128> = BTreeMap::new();
-    for (_, s, v) in &rows {
-        *totals.entry(s).or_default() += v.map_or(0, i128::unsigned_abs);
-    }
-    let (kept, note) =
-        largest(totals.into_iter().map(|(s, t)| (s.to_string(), t)).collect(), |t| *t);
+    let x_name = if result.dimensions().is_empty() { "" } else { names[0] };
+    let (rows, labels, note) = keep_largest_bars(rows, x_name, max_clusters);
     let mut series: Vec<Series> =
-        kept.into_iter().map(|(label, _)| Series { label, runs: vec![Vec::new()] }).collect();
+        labels.into_iter().map(|label| Series { label, runs: vec![Vec::new()] }).collect();
     let (mut x, mut ticks, mut start) = (0, Vec::new(), 0);
     for (i, (cluster, label, value)) in rows.iter().enumerate() {
-        let Some(s) = series.iter_mut().find(|s| s.label == *label) else { continue };
         if i > 0 && rows[i - 1].0 != *cluster {
             ticks.push(((start + x) / 2, text(rows[i - 1].0)));
             x += BAR / 2;
             start = x;
         }
+        let s = series.iter_mut().find(|s| s.label == *label).expect("a kept series");
         if let Some(v) = value {
             s.runs[0].push((x, clamp(*v)));
         }
         x += BAR;
     }
     ticks.push(((start + x) / 2, text(rows.last().map_or("", |r| r.0))));
-    let x_name = if result.dimensions().is_empty() { String::new() } else { names[0].to_string() };
-    let legend_name = legend_name(names, result.dimensions().len(), 0);
-    Plot { bars: true, x_name, legend_name, series, ticks, x_range: (-BAR / 2, x + BAR / 2), note }
+    Plot {
+        bars: true,
+        x_name: x_name.to_string(),
+        legend_name: legend_name(names, result.dimensions().len(), 0),
+        series,
+        ticks,
+        x_range: (-BAR / 2, x + BAR / 2),
+        note,
+    }
+}
+
+/// The bars of the [`MAX_SERIES`] largest series and, of those, of the
+/// `max_clusters` largest clusters (as many as can be labelled one by
+/// one), with the series' labels and what was left out.
+fn keep_largest_bars<'a>(
+    rows: Vec<Bar<'a>>,
+    x_name: &str,
+    max_clusters: usize,
+) -> (Vec<Bar<'a>>, Vec<String>, Vec<String>) {
+    let mut totals: BTreeMap<&str, u128> = BTreeMap::new();
+    for (_, s, v) in &rows {
+        *totals.entry(s).or_default() += v.map_or(0, i128::unsigned_abs);
+    }
+    let totals = totals.into_iter().map(|(s, t)| (s.to_string(), t)).collect();
+    let (series, mut note) = largest(totals, MAX_SERIES, "series", |t| *t);
+    let labels: Vec<String> = series.into_iter().map(|(s, _)| s).collect();
+    let rows: Vec<Bar<'a>> = rows.into_iter().filter(|r| labels.contains(&r.1)).collect();
+    let mut clusters: Vec<(String, u128)> = Vec::new();
+    for (c, _, v) in &rows {
+        if clusters.last().map(|l| l.0.as_str()) != Some(*c) {
+            clusters.push((c.to_string(), 0));
+        }
+        clusters.last_mut().expect("a cluster").1 += v.map_or(0, i128::unsigned_abs);
+    }
+    let (clusters, cluster_note) =
+        largest(clusters, max_clusters, &format!("values of {x_name}"), |t| *t);
+    note.extend(cluster_note);
+    let rows = rows.into_iter().filter(|r| clusters.iter().any(|c| c.0 == r.0)).collect();
+    (rows, labels, note)
 }
 
 /// The names of the dimensions other than the axis's, of the first `n`
@@ -425,24 +492,27 @@ fn series_label(keys: &[&str], measure: &str) -> String {
     }
 }
 
-/// Keeps the [`MAX_SERIES`] series with the largest totals, in their order,
-/// and says so when some are left out.
+/// Keeps the `max` items (series, or clusters of bars) with the largest
+/// totals (sums of absolute values; a ranking only), in their order, and
+/// says so when some are left out.
 fn largest<T>(
-    series: Vec<(String, T)>,
+    items: Vec<(String, T)>,
+    max: usize,
+    what: &str,
     total: impl Fn(&T) -> u128,
-) -> (Vec<(String, T)>, Option<String>) {
-    let n = series.len();
-    if n <= MAX_SERIES {
-        return (series, None);
+) -> (Vec<(String, T)>, Vec<String>) {
+    let n = items.len();
+    if n <= max {
+        return (items, Vec::new());
     }
     let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(total(&series[i].1)));
+    order.sort_by_key(|&i| std::cmp::Reverse(total(&items[i].1)));
     let mut keep = vec![false; n];
-    for &i in &order[..MAX_SERIES] {
+    for &i in &order[..max] {
         keep[i] = true;
     }
-    let kept = series.into_iter().zip(keep).filter(|(_, k)| *k).map(|(s, _)| s).collect();
-    (kept, Some(format!("the {MAX_SERIES} largest of {n} series are shown")))
+    let kept = items.into_iter().zip(keep).filter(|(_, k)| *k).map(|(s, _)| s).collect();
+    (kept, vec![format!("the {max} largest of {n} {what} are shown")])
 }
 
 fn day(d: NaiveDate) -> i64 {

@@ -141,11 +141,13 @@ fn a_line_is_not_drawn_across_a_bucket_without_a_row() {
     assert_eq!(count(&doc, "circle"), 3);
     let texts = texts(&doc);
     assert_eq!(texts[0], "persons by year");
-    // 2022 is on the axis, though no row has it; the legend names the measure.
+    // 2022 is on the axis, though no row has it; one series that no
+    // dimension names has no legend (the y axis names it).
     for year in ["2020", "2021", "2022", "2023"] {
         assert!(texts.contains(&year.to_string()), "{year} in {texts:?}");
     }
-    assert_eq!(legend(&doc), ["persons"]);
+    assert!(legend(&doc).is_empty());
+    assert!(swatches(&doc).is_empty());
 }
 
 #[test]
@@ -161,9 +163,9 @@ fn without_a_time_dimension_each_row_is_a_bar() {
     let result = ds.query(&q).unwrap();
     let svg = chart::svg(&result, &ChartOptions::for_query(&q)).unwrap();
     let doc = roxmltree::Document::parse(&svg).unwrap();
-    // The background, a bar a host, one legend swatch; no lines.
+    // The background and a bar a host; no lines, no legend for one series.
     assert_eq!(result.len(), 4);
-    assert_eq!(count(&doc, "rect"), 1 + result.len() + 1);
+    assert_eq!(count(&doc, "rect"), 1 + result.len());
     assert!(lines(&doc).is_empty());
     let texts = texts(&doc);
     assert_eq!(texts[0], "Registrations: persons by host");
@@ -174,7 +176,7 @@ fn without_a_time_dimension_each_row_is_a_bar() {
     for row in result.rows() {
         assert!(texts.contains(&row.key(0).to_string()), "{} in {texts:?}", row.key(0));
     }
-    assert_eq!(legend(&doc), ["persons"]);
+    assert!(legend(&doc).is_empty());
     // The tallest bar (smallest top y) is the largest figure's.
     let bars: Vec<(f64, f64)> = doc
         .descendants()
@@ -264,6 +266,43 @@ fn more_than_twelve_series_keeps_the_twelve_largest_and_says_so() {
     let shown = legend(&doc);
     assert_eq!(shown[0], "host");
     assert_eq!(shown[1..].iter().map(String::as_str).collect::<BTreeSet<_>>(), kept);
+}
+
+#[test]
+fn more_bars_than_can_be_labelled_keeps_the_largest_and_says_so() {
+    let ds = Dataset::sample();
+    let q = Query::registrations()
+        .by(Dimension::Host)
+        .filter(Dimension::Origin, ["AFG"])
+        .filter(Dimension::Population, ["refugees"])
+        .filter(Dimension::Source, ["UNHCR"]);
+    let result = ds.query(&q).unwrap();
+    let svg = chart::svg(&result, &ChartOptions::for_query(&q)).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let texts = texts(&doc);
+    let scope = "origin AFG; population refugees; source UNHCR — the ";
+    let note = texts[1].strip_prefix(scope).unwrap();
+    let (shown, rest) = note.split_once(" largest of ").unwrap();
+    assert_eq!(rest, format!("{} values of host are shown", result.len()));
+    let shown: usize = shown.parse().unwrap();
+    assert_eq!(shown, chart::max_clusters(ChartOptions::new().get_size().0));
+    assert!(shown < result.len());
+    // A bar each, and each labelled upright under its bar.
+    assert_eq!(count(&doc, "rect"), 1 + shown);
+    let upright: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter(|n| n.attribute("transform").is_some_and(|t| t.starts_with("rotate(270")))
+        .map(|n| n.text().unwrap().trim())
+        .filter(|t| *t != "persons") // the y axis's name
+        .collect();
+    let mut ranked: Vec<(u64, &str)> = result.rows().map(|r| (r.value(0), r.key(0))).collect();
+    ranked.sort_by_key(|(v, _)| std::cmp::Reverse(*v));
+    let largest: BTreeSet<&str> = ranked[..shown].iter().map(|(_, h)| *h).collect();
+    assert_eq!(upright.iter().copied().collect::<BTreeSet<_>>(), largest);
+    assert_eq!(upright.len(), shown);
+    // In the rows' order.
+    assert!(upright.windows(2).all(|w| w[0] < w[1]));
 }
 
 #[test]

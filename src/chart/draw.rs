@@ -5,8 +5,10 @@ use std::io;
 use std::ops::Range;
 
 use plotters::coord::ranged1d::{KeyPointHint, NoDefaultFormatting, Ranged, ValueFormatter};
+use plotters::coord::types::RangedCoordi64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{Plot, BAR, MAX_SERIES};
 use crate::{thousands, Error};
@@ -59,31 +61,39 @@ pub(super) fn svg(
         let legend_width = legend_width(plot, size.0);
         let (area, legend) = body.split_horizontally(size.0 - legend_width);
         draw_chart(plot, &area, measure, size.0 - legend_width)?;
-        draw_legend(plot, &legend, legend_width)?;
+        if has_legend(plot) {
+            draw_legend(plot, &legend, legend_width)?;
+        }
         root.present().map_err(fail)?;
     }
     Ok(out)
 }
 
+type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<Axis<'a>, RangedCoordi64>>;
+
 fn draw_chart(plot: &Plot, area: &Area<'_>, measure: &str, width: u32) -> Result<(), Error> {
     let (y_lo, y_hi) = y_range(plot);
     let y_label_chars = signed_thousands(y_lo).len().max(signed_thousands(y_hi).len());
     let y_label_width = text_width(y_label_chars, LABEL) + 30;
+    let widest = plot.ticks.iter().map(|t| t.1.chars().count()).max().unwrap_or(1);
+    let room = width.saturating_sub(y_label_width + 24);
+    let fit = (room / (text_width(widest, LABEL) + 12)).max(1) as usize;
+    // Each cluster of bars needs its own label: upright when they do not
+    // fit side by side (plotters' own labels are centred, so these are
+    // drawn here).
+    let upright = plot.bars && plot.ticks.len() > fit;
     let x_axis = Axis { lo: plot.x_range.0, hi: plot.x_range.1, ticks: &plot.ticks };
     let mut chart = ChartBuilder::on(area)
         .margin(12)
-        .x_label_area_size(48)
+        .x_label_area_size(if upright { text_width(widest, LABEL) + 40 } else { 48 })
         .y_label_area_size(y_label_width)
         .build_cartesian_2d(x_axis, y_lo..y_hi)
         .map_err(fail)?;
     let y_label = |y: &i64| signed_thousands(*y);
-    let widest = plot.ticks.iter().map(|t| t.1.len()).max().unwrap_or(1);
-    let room = width.saturating_sub(y_label_width + 24);
-    let x_labels = (room / (text_width(widest, LABEL) + 12)).max(1) as usize;
     chart
         .configure_mesh()
         .disable_x_mesh()
-        .x_labels(x_labels)
+        .x_labels(if upright { 0 } else { fit })
         .y_labels(8)
         .y_label_formatter(&y_label)
         .x_desc(plot.x_name.as_str())
@@ -94,6 +104,32 @@ fn draw_chart(plot: &Plot, area: &Area<'_>, measure: &str, width: u32) -> Result
         .light_line_style(TRANSPARENT)
         .draw()
         .map_err(fail)?;
+    if upright {
+        draw_upright_labels(plot, &chart, area, y_lo)?;
+    }
+    draw_series(plot, &mut chart)
+}
+
+/// A label under each cluster of bars, reading upwards, ending at the axis.
+fn draw_upright_labels(
+    plot: &Plot,
+    chart: &Chart<'_, '_>,
+    area: &Area<'_>,
+    y_lo: i64,
+) -> Result<(), Error> {
+    let font = (FONT, LABEL).into_font().transform(FontTransform::Rotate270);
+    let style = TextStyle::from(font).pos(Pos::new(HPos::Right, VPos::Center));
+    let (base_x, base_y) = area.get_base_pixel();
+    for (x, label) in &plot.ticks {
+        let (px, py) = chart.backend_coord(&(*x, y_lo));
+        let at = (px - base_x, py - base_y + 6);
+        area.draw(&Text::new(label.as_str(), at, style.clone())).map_err(fail)?;
+    }
+    Ok(())
+}
+
+/// Bars, or lines with a dot at each point.
+fn draw_series(plot: &Plot, chart: &mut Chart<'_, '_>) -> Result<(), Error> {
     for (s, colour) in plot.series.iter().zip(COLOURS) {
         for run in &s.runs {
             if plot.bars {
@@ -134,8 +170,23 @@ fn draw_legend(plot: &Plot, area: &Area<'_>, width: u32) -> Result<(), Error> {
     Ok(())
 }
 
+/// How many clusters of bars a chart `width` pixels wide can label one by
+/// one (labels turned upright when they need to be).
+pub(super) fn max_clusters(width: u32) -> usize {
+    ((width - width / 3).saturating_sub(100) / 16).max(1) as usize
+}
+
+/// Whether a legend is drawn: not for one series that no dimension names
+/// (the y axis names it).
+fn has_legend(plot: &Plot) -> bool {
+    plot.series.len() > 1 || !plot.legend_name.is_empty()
+}
+
 /// Room for the longest legend label, at most a third of the chart.
 fn legend_width(plot: &Plot, width: u32) -> u32 {
+    if !has_legend(plot) {
+        return 0;
+    }
     let longest = plot.series.iter().map(|s| s.label.chars().count()).max().unwrap_or(0);
     let longest = longest.max(plot.legend_name.chars().count() + 2);
     (text_width(longest, LABEL) + 44).min(width / 3)
@@ -226,7 +277,10 @@ impl Ranged for Axis<'_> {
     }
 
     fn key_points<H: KeyPointHint>(&self, hint: H) -> Vec<i64> {
-        let max = hint.max_num_points().max(1);
+        let max = hint.max_num_points();
+        if max == 0 {
+            return Vec::new();
+        }
         let step = self.ticks.len().div_ceil(max).max(1);
         self.ticks.iter().step_by(step).map(|t| t.0).collect()
     }
