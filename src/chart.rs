@@ -250,15 +250,21 @@ fn default_title(table: Option<Table>, measure: &str, dimensions: &[&str]) -> St
     title
 }
 
-/// A label from a file, safe as SVG text: control characters escaped as
-/// the table view shows them, the two non-characters XML forbids replaced
-/// (plotters escapes `<`, `>`, `&` and quotes); an empty label (a
-/// statement without a target country) shown as `(empty)`.
+/// `s` safe as SVG text: control characters escaped as the table view
+/// shows them, the two non-characters XML forbids replaced (plotters
+/// escapes `<`, `>`, `&` and quotes).
 fn text(s: &str) -> String {
-    if s.is_empty() {
-        return "(empty)".into();
-    }
     escape_controls(s).replace(['\u{fffe}', '\u{ffff}'], "\u{fffd}")
+}
+
+/// A label from a file as [`text`], an empty one (a statement without a
+/// target country) shown as `(empty)`.
+fn label(s: &str) -> String {
+    if s.is_empty() {
+        "(empty)".into()
+    } else {
+        text(s)
+    }
 }
 
 /// The cells of the measure or derived column `name`, one a row.
@@ -421,19 +427,19 @@ fn bar_plot(
     let mut series: Vec<Series> =
         labels.into_iter().map(|label| Series { label, runs: vec![Vec::new()] }).collect();
     let (mut x, mut ticks, mut start) = (0, Vec::new(), 0);
-    for (i, (cluster, label, value)) in rows.iter().enumerate() {
+    for (i, (cluster, name, value)) in rows.iter().enumerate() {
         if i > 0 && rows[i - 1].0 != *cluster {
-            ticks.push(((start + x) / 2, text(rows[i - 1].0)));
+            ticks.push(((start + x) / 2, label(rows[i - 1].0)));
             x += BAR / 2;
             start = x;
         }
-        let s = series.iter_mut().find(|s| s.label == *label).expect("a kept series");
+        let s = series.iter_mut().find(|s| s.label == *name).expect("a kept series");
         if let Some(v) = value {
             s.runs[0].push((x, clamp(*v)));
         }
         x += BAR;
     }
-    ticks.push(((start + x) / 2, text(rows.last().map_or("", |r| r.0))));
+    ticks.push(((start + x) / 2, label(rows.last().map_or("", |r| r.0))));
     Plot {
         bars: true,
         x_name: x_name.to_string(),
@@ -488,7 +494,7 @@ fn series_label(keys: &[&str], measure: &str) -> String {
     if keys.is_empty() {
         measure.to_string()
     } else {
-        keys.iter().map(|k| text(k)).collect::<Vec<_>>().join(" / ")
+        keys.iter().map(|k| label(k)).collect::<Vec<_>>().join(" / ")
     }
 }
 

@@ -337,6 +337,10 @@ fn size_and_title_are_the_callers() {
     let root = doc.root_element();
     assert_eq!((root.attribute("width"), root.attribute("height")), (Some("640"), Some("360")));
     assert_eq!(texts(&doc)[0], "Returns");
+    // An empty title is no title: the first text is the y axis's name.
+    let untitled = render(&returns_query(), &ChartOptions::new().title(""), ds);
+    let doc = roxmltree::Document::parse(&untitled).unwrap();
+    assert_eq!(texts(&doc)[0], "persons");
     let tiny = ChartOptions::new().size(10, 10);
     assert_eq!(tiny.get_size(), chart::MIN_SIZE);
 }
