@@ -24,12 +24,13 @@
 //! totals (sums of absolute values, a ranking only) are kept. Every cluster
 //! of bars gets its own label (upright when they do not fit side by side),
 //! so a chart holds as many clusters as its width can label
-//! ([`max_clusters`]): with more, the largest are kept. Either way the subtitle
-//! says how many of how many are shown.
+//! ([`max_clusters`]): with more, the largest are kept. Either way the
+//! subtitle says how many of how many are shown.
 //!
 //! Labels come from files: control characters are shown escaped (as
-//! [`escape_controls`] does) and every text is
-//! XML-escaped, so a label such as `<b>` or `A & B` is shown as written.
+//! [`escape_controls`] does) and every text is XML-escaped, so a label
+//! such as `<b>` or `A & B` is shown as written; an empty label (a
+//! statement without a target country) is shown as `(empty)`.
 //!
 //! ```
 //! use refugee_data::{chart, ChartOptions, Dataset, Dimension, Query};
