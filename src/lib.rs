@@ -94,6 +94,8 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "chart")]
+pub mod chart;
 pub mod cookbook;
 mod country;
 mod dataset;
@@ -106,6 +108,8 @@ mod sources;
 mod text;
 pub mod tutorial;
 
+#[cfg(feature = "chart")]
+pub use crate::chart::ChartOptions;
 pub use crate::country::{Country, UnknownCountry};
 pub use crate::dataset::{Dataset, Table, UnknownTable};
 pub use crate::error::{Error, SourceConflict};

@@ -68,6 +68,7 @@ const INPUT: [&str; 2] = ["--delimiter", "--encoding"];
 fn each_command_help_describes_every_flag() {
     let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     let mut query = strings(&[
+        "--safe-csv",
         "--by",
         "--from",
         "--to",
@@ -75,7 +76,6 @@ fn each_command_help_describes_every_flag() {
         "--with",
         "--per-stock",
         "--stock-source",
-        "--safe-csv",
     ]);
     query.extend(Dimension::ALL.iter().filter(|d| !d.is_time()).map(|&d| flag("", d)));
     let mut window = strings(&["--days", "--from", "--to", "--safe-csv"]);
@@ -98,10 +98,13 @@ fn each_command_help_describes_every_flag() {
         ],
     ]
     .concat();
-    let cases: [(&[&str], Vec<String>); 7] = [
+    let chart = strings(&["--out", "--title", "--measure", "--width", "--height"]);
+    let chart = [chart, query[1..].to_vec(), strings(&INPUT)].concat();
+    let cases: [(&[&str], Vec<String>); 8] = [
         (&["summary"], strings(&INPUT)),
         (&["validate"], strings(&INPUT)),
         (&["query"], [query, strings(&INPUT)].concat()),
+        (&["chart"], chart),
         (&["window"], [window, strings(&INPUT)].concat()),
         (&["import", "unhcr"], strings(&unhcr)),
         (&["import", "hxl"], strings(&hxl)),
@@ -161,7 +164,7 @@ fn a_usage_error_is_one_line_a_tip_and_the_help_to_try() {
     assert_eq!(code, Some(2));
     assert_eq!(
         err,
-        "error: --format applies to query and window; summary prints one format\ntry \
+        "error: --format applies to query and window; summary writes one format\ntry \
          'refugee-data summary --help'\n"
     );
 }
@@ -456,11 +459,70 @@ fn no_command_lists_the_commands_and_version_prints_the_version() {
     let (code, out, err) = run::<[&str; 0], &str>([]);
     assert_eq!((code, out.as_str()), (Some(2), ""));
     assert!(err.contains("\nUsage: refugee-data [OPTIONS] <COMMAND>\n"), "{err}");
-    for command in ["summary", "validate", "query", "window", "import", "completions"] {
+    for command in ["summary", "validate", "query", "window", "chart", "import", "completions"] {
         assert!(err.contains(&format!("\n  {command} ")), "{command}: {err}");
     }
     let want = format!("refugee-data {}\n", env!("CARGO_PKG_VERSION"));
     assert_eq!(run(["--version"]), (Some(0), want, String::new()));
     // `help COMMAND` is `COMMAND --help`.
     assert_eq!(run(["help", "window"]), run(["window", "--help"]));
+}
+
+#[test]
+fn chart_draws_the_query_as_the_library_does() {
+    use refugee_data::{chart, ChartOptions};
+    let dir = temp_dir("chart");
+    let out = dir.join("returns.svg");
+    let q = Query::deportations()
+        .by(Dimension::Year)
+        .by(Dimension::Host)
+        .filter(Dimension::Origin, ["AFG"])
+        .filter(Dimension::Host, ["PAK", "IRN"])
+        .filter(Dimension::Kind, ["returned"])
+        .filter(Dimension::Source, ["UNHCR"]);
+    let options = ChartOptions::for_query(&q).size(640, 360).title("Returns");
+    let result = Dataset::sample().query(&q).unwrap();
+    assert!(result.len() > 4, "{} points", result.len());
+    let want = chart::svg(&result, &options).unwrap();
+    let (code, stdout, err) = run([
+        "chart",
+        "deportations",
+        "--by",
+        "year,host",
+        "--origin",
+        "AFG",
+        "--host",
+        "PAK",
+        "--host",
+        "IRN",
+        "--kind",
+        "returned",
+        "--source",
+        "UNHCR",
+        "--width",
+        "640",
+        "--height",
+        "360",
+        "--title",
+        "Returns",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!((code, err.as_str()), (Some(0), ""));
+    assert_eq!(stdout, format!("wrote {}\n", out.display()));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), want);
+    assert_eq!(want.matches("<circle").count(), result.len(), "a dot per point");
+
+    // Nothing to draw is the library's error; a chart needs --out.
+    let (code, _, err) = run(["chart", "statements", "--source", "nobody", "--out", "x.svg"]);
+    assert_eq!(code, Some(1));
+    assert!(err.ends_with("error: nothing to chart: the result has no rows\n"), "{err}");
+    let (code, _, err) = run(["chart", "statements"]);
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        err,
+        "error: the following required arguments were not provided: --out <FILE.svg>\ntry \
+         'refugee-data chart --help'\n"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -23,6 +23,7 @@ fn each_shell_gets_a_script_naming_the_commands_and_their_flags() {
             "validate",
             "query",
             "window",
+            "chart",
             "import",
             "unhcr",
             "hxl",

@@ -98,6 +98,17 @@ pub(crate) enum Command {
     /// prefixed --statement-, flow filters --flow-.
     Window(Box<WindowArgs>),
 
+    /// Draw a query's answer as an SVG chart
+    ///
+    /// Takes the options of query. With a time dimension in --by: one line
+    /// per group of the other dimensions, over time (no line across a
+    /// bucket without a figure); otherwise bars, clustered by the first
+    /// dimension. The title names the table, measure and dimensions, the
+    /// subtitle the filters and bounds; the y axis has thousands
+    /// separators; a legend names each series. At most 12 series are drawn
+    /// (the largest), and the subtitle says so.
+    Chart(Box<ChartArgs>),
+
     /// Import UNHCR downloads or HXL-tagged files into a dataset directory
     ///
     /// The directory's existing files are read first; the imported records
@@ -144,6 +155,48 @@ pub(crate) struct Input {
 /// The arguments of `query`.
 #[derive(Args)]
 pub(crate) struct QueryArgs {
+    /// In CSV output, prefix cells that a spreadsheet would run as a formula with '
+    #[arg(long)]
+    pub(crate) safe_csv: bool,
+
+    #[command(flatten)]
+    pub(crate) spec: QuerySpec,
+}
+
+/// The arguments of `chart`.
+#[derive(Args)]
+pub(crate) struct ChartArgs {
+    /// The SVG file to write
+    #[arg(long, value_name = "FILE.svg")]
+    pub(crate) out: PathBuf,
+
+    /// The chart's title [default: made from the query: table, measure and dimensions]
+    #[arg(long, value_name = "TEXT")]
+    pub(crate) title: Option<String>,
+
+    /// The column to draw [default: the first measure]
+    ///
+    /// A measure (persons, records, statements) or a derived column of
+    /// --with and --per-stock (change, cumulative, stock, per_1000).
+    #[arg(long, value_name = "COLUMN")]
+    pub(crate) measure: Option<String>,
+
+    /// Width in pixels (at least 320)
+    #[arg(long, value_name = "PIXELS", default_value_t = 900)]
+    pub(crate) width: u32,
+
+    /// Height in pixels (at least 240)
+    #[arg(long, value_name = "PIXELS", default_value_t = 500)]
+    pub(crate) height: u32,
+
+    #[command(flatten)]
+    pub(crate) spec: QuerySpec,
+}
+
+/// What a query asks: the table, its dimensions, bounds, filters and
+/// derived columns (shared by `query` and `chart`).
+#[derive(Args)]
+pub(crate) struct QuerySpec {
     /// The table to query: registrations (stocks), deportations (flows) or statements
     #[arg(value_name = "TABLE", value_parser = table_parser(), ignore_case = true)]
     pub(crate) table: Table,
@@ -196,10 +249,6 @@ pub(crate) struct QueryArgs {
     /// The one source of the stock of --per-stock (`UNHCR`)
     #[arg(long, value_name = "SOURCE", requires = "per_stock")]
     pub(crate) stock_source: Option<String>,
-
-    /// In CSV output, prefix cells that a spreadsheet would run as a formula with '
-    #[arg(long)]
-    pub(crate) safe_csv: bool,
 
     #[command(flatten)]
     pub(crate) filters: Filters<QueryFilter>,

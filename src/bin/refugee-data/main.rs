@@ -18,7 +18,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser};
 use refugee_data::{Dataset, Error, Loader, Query, QueryResult, Table, Window};
 
-use args::{Cli, Command, Format, Global, Input, QueryArgs, WindowArgs};
+use args::{ChartArgs, Cli, Command, Format, Global, Input, QueryArgs, QuerySpec, WindowArgs};
 
 /// A usage error (exit 2), a data or query error (exit 1), or standard
 /// output closed by its reader (`query ... | head`): the program ends
@@ -200,6 +200,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Validate(input) => summary::validate(global, input),
         Command::Query(q) => query(global, q),
         Command::Window(w) => window(global, w),
+        Command::Chart(c) => chart(global, c),
         Command::Import(i) => import::run(global, i),
         Command::Completions { shell } => {
             let mut script = Vec::new();
@@ -217,12 +218,13 @@ fn check_globals(cli: &Cli) -> Result<(), Failure> {
         Command::Summary(_) => ("summary", false, true),
         Command::Validate(_) => ("validate", false, true),
         Command::Query(_) | Command::Window(_) => ("", true, true),
+        Command::Chart(_) => ("chart", false, true),
         Command::Import(_) => ("import", false, false),
         Command::Completions { .. } => ("completions", false, false),
     };
     if cli.global.format.is_some() && !formats {
         return Err(Failure::Usage(
-            format!("--format applies to query and window; {name} prints one format"),
+            format!("--format applies to query and window; {name} writes one format"),
             name,
         ));
     }
@@ -277,44 +279,79 @@ fn load(
     Ok(Cow::Owned(ds))
 }
 
-/// `refugee-data query`.
-fn query(global: &Global, a: &QueryArgs) -> Result<ExitCode, Failure> {
-    let table = a.table;
+/// The query `spec` asks, and the tables it reads. `command` names the
+/// command in a usage error.
+fn build_query(spec: &QuerySpec, command: &'static str) -> Result<(Query, Vec<Table>), Failure> {
+    let table = spec.table;
     let mut q = Query::new(table);
-    for &d in &a.by {
+    for &d in &spec.by {
         q = q.by(d);
     }
-    if let Some(d) = a.from {
+    if let Some(d) = spec.from {
         q = q.from(d);
     }
-    if let Some(d) = a.to {
+    if let Some(d) = spec.to {
         q = q.to(d);
     }
-    if let Some(d) = a.as_of {
+    if let Some(d) = spec.as_of {
         q = q.as_of(d);
     }
-    for &d in &a.with {
+    for &d in &spec.with {
         q = q.with(d);
     }
-    if let Some(source) = &a.stock_source {
-        q = q.per_stock(a.per_stock.iter().map(|p| p.trim()), source.trim());
+    if let Some(source) = &spec.stock_source {
+        q = q.per_stock(spec.per_stock.iter().map(|p| p.trim()), source.trim());
     }
-    for (d, values) in &a.filters.values {
+    for (d, values) in &spec.filters.values {
         if !d.applies_to(table) {
-            return Err(Failure::Usage(format!("{} does not apply to {table}", d.flag()), "query"));
+            return Err(Failure::Usage(format!("{} does not apply to {table}", d.flag()), command));
         }
         q = q.filter(*d, values.iter().cloned());
     }
     // A flow per stock also reads the stocks.
-    let tables: &[Table] = if a.stock_source.is_some() {
-        &[table, Table::Registrations]
-    } else {
-        std::slice::from_ref(&a.table)
-    };
-    let ds = load(global, &a.input, tables)?;
+    let mut tables = vec![table];
+    if spec.stock_source.is_some() && table != Table::Registrations {
+        tables.push(Table::Registrations);
+    }
+    Ok((q, tables))
+}
+
+/// The query `spec` asks, and its answer (with hints for text filters
+/// that match nothing).
+fn answer(
+    global: &Global,
+    spec: &QuerySpec,
+    command: &'static str,
+) -> Result<(Query, QueryResult), Failure> {
+    let (q, tables) = build_query(spec, command)?;
+    let ds = load(global, &spec.input, &tables)?;
     let result = ds.query(&q)?;
-    hints::unmatched_filters(&ds, table, &a.filters.values);
+    hints::unmatched_filters(&ds, spec.table, &spec.filters.values);
+    Ok((q, result))
+}
+
+/// `refugee-data query`.
+fn query(global: &Global, a: &QueryArgs) -> Result<ExitCode, Failure> {
+    let (_, result) = answer(global, &a.spec, "query")?;
     print_result(&result, global.format, a.safe_csv)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `refugee-data chart`: the query's answer drawn as SVG, written to
+/// `--out`.
+fn chart(global: &Global, a: &ChartArgs) -> Result<ExitCode, Failure> {
+    let (q, result) = answer(global, &a.spec, "chart")?;
+    let mut options = refugee_data::ChartOptions::for_query(&q).size(a.width, a.height);
+    if let Some(title) = &a.title {
+        options = options.title(title.clone());
+    }
+    if let Some(measure) = &a.measure {
+        options = options.measure(measure.clone());
+    }
+    let svg = refugee_data::chart::svg(&result, &options)?;
+    let shown = hints::escape(&a.out.display().to_string()).into_owned();
+    std::fs::write(&a.out, svg).map_err(|e| Failure::Data(format!("{shown}: {e}")))?;
+    say(&format!("wrote {shown}\n"))?;
     Ok(ExitCode::SUCCESS)
 }
 
