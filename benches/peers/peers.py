@@ -352,7 +352,9 @@ def compare(what, ours, theirs, problems):
     if oh != th:
         problems.append(f"{what}: header {th} vs our {oh}")
     elif orows != trows:
-        diff = next((x for x in zip(orows, trows) if x[0] != x[1]), None)
+        n = min(len(orows), len(trows))
+        diff = next((x for x in zip(orows, trows) if x[0] != x[1]),
+                    (orows[n:n + 1], trows[n:n + 1]))
         problems.append(f"{what}: {len(trows)} rows vs our {len(orows)}; first difference "
                         f"(ours, theirs) {diff}")
 
