@@ -96,9 +96,9 @@ pub enum Error {
     #[error("{0}")]
     Rejected(Box<Rejection>),
     /// The header lacks required columns; all of them are named.
-    #[error("{file}:{line}: missing required column{} {} (header: {})",
+    #[error("{file}:{line}: missing required column{} {} (header: {}){}",
         if missing.len() == 1 { "" } else { "s" },
-        quoted_list(missing), header.join(","))]
+        quoted_list(missing), header.join(","), delimiter_hint(header))]
     MissingColumns {
         /// The file name.
         file: String,
@@ -158,5 +158,21 @@ fn quoted_list(names: &[String]) -> String {
 impl From<Rejection> for Error {
     fn from(r: Rejection) -> Self {
         Error::Rejected(Box::new(r))
+    }
+}
+
+/// A hint for a header read as one column that holds another separator
+/// (a `;`-separated file read as `,`-separated, or the reverse).
+fn delimiter_hint(header: &[String]) -> String {
+    let [only] = header else { return String::new() };
+    match [';', '\t', ',', '|'].into_iter().find(|&c| only.contains(c)) {
+        Some(c) => {
+            let shown = if c == '\t' { "\\t".to_string() } else { c.to_string() };
+            format!(
+                "; the header is one column holding '{shown}': if the file is separated by \
+                 '{shown}', set the delimiter to '{shown}'"
+            )
+        }
+        None => String::new(),
     }
 }

@@ -109,6 +109,8 @@ pub mod tutorial;
 pub use crate::country::{Country, UnknownCountry};
 pub use crate::dataset::{Dataset, Table, UnknownTable};
 pub use crate::error::{Error, SourceConflict};
+#[cfg(feature = "encoding")]
+pub use crate::load::Encoding;
 pub use crate::load::{LoadReport, Loader, Problem, Rejection};
 pub use crate::query::{
     escape_controls, thousands, Cell, Derived, Dimension, FilterValue, Query, QueryResult,

@@ -1,7 +1,12 @@
-//! Reading a file: in 4 MiB blocks whose quote-free halves are parsed on
-//! two threads while the previous block is merged, or record by record
-//! where a block has quotes (records may then span lines). Either way rows
-//! and rejections come out in file order with their exact lines.
+//! Reading a file: in 4 MiB blocks cut at record ends, whose two halves are
+//! parsed on two threads while the previous block is merged. A record may
+//! span lines inside a quoted field, so a block is cut only at a line end
+//! with an even number of quotes before it in the block (every quoted field
+//! before it closed); a piece that its own parse finds ending inside quotes
+//! (a stray quote in an unquoted field makes the count lie) sends the rest
+//! of the file, from that block on, down the sequential path, record by
+//! record. Either way rows and rejections come out in file order with their
+//! exact lines.
 
 use std::io::{self, Read};
 
@@ -14,10 +19,8 @@ use super::lines::RecordReader;
 use super::{Loader, Problem, Rejection};
 use crate::{Dataset, Error, Table};
 
-/// Input is read in blocks of this size. A block without any quote
-/// character is cut at a line end, and its two halves are parsed on two
-/// threads; a block with quotes, whose records may span lines, sends the
-/// rest of the file down the sequential path.
+/// Input is read in blocks of this size, each cut at a record end and
+/// parsed in two halves on two threads.
 const BLOCK: usize = 4 << 20;
 
 pub(super) fn read<R: io::Read>(
@@ -33,7 +36,7 @@ pub(super) fn read<R: io::Read>(
     if parallel {
         at_end = fill(&mut reader, &mut buf, BLOCK).map_err(io_error)?;
     }
-    if !parallel || memchr::memchr(b'"', &buf).is_some() {
+    if !parallel {
         let chained = io::Cursor::new(buf).chain(reader);
         return read_sequential(
             loader,
@@ -94,25 +97,20 @@ fn parallel_blocks<R: io::Read>(
     let mut pending: Option<[(Piece, u64); 2]> = None;
     loop {
         let buf = &input.buf;
-        let cut =
-            if input.at_end { buf.len() } else { memchr::memrchr(b'\n', buf).map_or(0, |i| i + 1) };
-        let half = memchr::memchr(b'\n', &buf[cut / 2..cut]).map_or(cut, |i| cut / 2 + i + 1);
-        if cut == 0 && !buf.is_empty() || memchr::memchr(b'"', &buf[..cut]).is_some() {
-            // A quote, or a line longer than a block: on sequentially.
-            if let Some(pieces) = pending.take() {
-                merge_pieces(loader, table, file, &mut batch, pieces)?;
-            }
-            let rest = io::Cursor::new(input.buf).chain(input.reader);
-            let records = RecordReader::continuing(file, rest, loader.limits, line_base);
-            return read_sequential(loader, table, file, records, Some((shape, batch)));
-        }
+        let quoted = memchr::memchr(b'"', buf).is_some();
+        let cut = if input.at_end { Some(buf.len()) } else { last_record_end(buf, quoted) };
+        let Some(cut) = cut.filter(|&cut| cut > 0 || buf.is_empty()) else {
+            // A record longer than a block: on sequentially.
+            return go_sequential(loader, table, file, input, shape, batch, pending, line_base);
+        };
+        let half = first_record_end(&buf[..cut], cut / 2, quoted).unwrap_or(cut);
         let (first, second) = buf[..cut].split_at(half);
         let second_base = line_base + count_lines(first);
         let limits = loader.limits;
-        let shape = &shape;
+        let shape_ref = &shape;
         let (a, b, merged) = std::thread::scope(|s| {
-            let b = s.spawn(|| parse_piece(table, shape, file, second, second_base, limits));
-            let a = s.spawn(|| parse_piece(table, shape, file, first, line_base, limits));
+            let b = s.spawn(|| parse_piece(table, shape_ref, file, second, second_base, limits));
+            let a = s.spawn(|| parse_piece(table, shape_ref, file, first, line_base, limits));
             let merged = match pending.take() {
                 Some(pieces) => merge_pieces(loader, table, file, &mut batch, pieces),
                 None => Ok(()),
@@ -123,6 +121,10 @@ fn parallel_blocks<R: io::Read>(
             (join(a), join(b), merged)
         });
         merged?;
+        if a.unclosed || b.unclosed {
+            // A cut inside a quoted field: this block and the rest sequentially.
+            return go_sequential(loader, table, file, input, shape, batch, None, line_base);
+        }
         pending = Some([(a, consumed + half as u64), (b, consumed + cut as u64)]);
         line_base = second_base + count_lines(second);
         consumed += cut as u64;
@@ -139,6 +141,59 @@ fn parallel_blocks<R: io::Read>(
         Some(dup) => Err(Error::Rejected(dup)),
         None => Ok(()),
     }
+}
+
+/// Goes on record by record from the start of `input.buf`, after merging
+/// the pieces still pending.
+#[allow(clippy::too_many_arguments)]
+fn go_sequential<R: io::Read>(
+    loader: &mut Loader,
+    table: Table,
+    file: &str,
+    input: Input<R>,
+    shape: Shape,
+    mut batch: Batch,
+    pending: Option<[(Piece, u64); 2]>,
+    line_base: u64,
+) -> Result<(), Error> {
+    if let Some(pieces) = pending {
+        merge_pieces(loader, table, file, &mut batch, pieces)?;
+    }
+    let rest = io::Cursor::new(input.buf).chain(input.reader);
+    let records = RecordReader::continuing(file, rest, loader.limits, line_base);
+    read_sequential(loader, table, file, records, Some((shape, batch)))
+}
+
+/// The byte after the last line end of `buf` outside quoted fields (an even
+/// number of quotes before it; `buf` starts at a record start), if any.
+fn last_record_end(buf: &[u8], quoted: bool) -> Option<usize> {
+    let mut end = memchr::memrchr(b'\n', buf)?;
+    if !quoted {
+        return Some(end + 1);
+    }
+    let mut quotes = memchr::memchr_iter(b'"', &buf[..end]).count();
+    while quotes % 2 == 1 {
+        let before = memchr::memrchr(b'\n', &buf[..end])?;
+        quotes -= memchr::memchr_iter(b'"', &buf[before..end]).count();
+        end = before;
+    }
+    Some(end + 1)
+}
+
+/// The byte after the first line end at or after `from` outside quoted
+/// fields (as [`last_record_end`]), if any.
+fn first_record_end(buf: &[u8], from: usize, quoted: bool) -> Option<usize> {
+    let mut at = from + memchr::memchr(b'\n', &buf[from..])?;
+    if !quoted {
+        return Some(at + 1);
+    }
+    let mut quotes = memchr::memchr_iter(b'"', &buf[..at]).count();
+    while quotes % 2 == 1 {
+        let next = at + 1 + memchr::memchr(b'\n', &buf[at + 1..])?;
+        quotes += memchr::memchr_iter(b'"', &buf[at..next]).count();
+        at = next;
+    }
+    Some(at + 1)
 }
 
 /// Merges a block's two pieces, in order.
@@ -181,6 +236,9 @@ struct Piece {
     rejections: Vec<Rejection>,
     /// An error that stopped the piece (a record over the limit).
     error: Option<Error>,
+    /// Whether the piece ended inside a quoted field: it was not cut at a
+    /// record end.
+    unclosed: bool,
 }
 
 fn parse_piece(
@@ -191,11 +249,20 @@ fn parse_piece(
     line_base: u64,
     limits: super::Limits,
 ) -> Piece {
-    let mut piece =
-        Piece { ds: Dataset::default(), lines: Vec::new(), rejections: Vec::new(), error: None };
+    let mut piece = Piece {
+        ds: Dataset::default(),
+        lines: Vec::new(),
+        rejections: Vec::new(),
+        error: None,
+        unclosed: false,
+    };
     let mut records = RecordReader::continuing(file, bytes, limits, line_base);
     loop {
         match records.next() {
+            Ok(Some(_)) if records.ended_in_quotes() => {
+                piece.unclosed = true;
+                break;
+            }
             Ok(Some(line)) => {
                 let row = Row::new(records.record(), file, line);
                 match parse_record(table, shape, &mut piece.ds, &row, limits.field_bytes) {

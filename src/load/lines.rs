@@ -39,6 +39,8 @@ struct Tracker {
     tail_base: u64,
     /// Whether the input has ended.
     eof: bool,
+    /// The field separator.
+    delimiter: u8,
 }
 
 impl Tracker {
@@ -148,11 +150,13 @@ impl<R: io::Read> RecordReader<R> {
     pub(crate) fn new(file: &str, reader: R, limits: Limits) -> Self {
         let state = Rc::new(RefCell::new(Tracker {
             limit: limits.record_bytes as u64,
+            delimiter: limits.delimiter,
             ..Tracker::default()
         }));
         let tracked = Tracked { inner: reader, state: Rc::clone(&state) };
         let rdr = csv::ReaderBuilder::new()
             .has_headers(false)
+            .delimiter(limits.delimiter)
             .flexible(true)
             .buffer_capacity(READ_AHEAD as usize)
             .from_reader(tracked);
@@ -319,7 +323,11 @@ fn ends_in_quotes(t: &Tracker, start: u64) -> bool {
         } else {
             match b {
                 b'"' if at_field_start => quoted = true,
-                b',' | b'\n' | b'\r' => {
+                b'\n' | b'\r' => {
+                    at_field_start = true;
+                    continue;
+                }
+                d if d == t.delimiter => {
                     at_field_start = true;
                     continue;
                 }
@@ -336,7 +344,7 @@ mod tests {
     use super::*;
 
     fn limits() -> Limits {
-        Limits { field_bytes: 1 << 20, record_bytes: 1 << 20 }
+        Limits { field_bytes: 1 << 20, record_bytes: 1 << 20, delimiter: b',' }
     }
 
     fn lines(body: &str) -> Vec<(String, u64)> {

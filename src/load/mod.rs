@@ -7,20 +7,27 @@
 
 mod batch;
 mod blocks;
+#[cfg(feature = "encoding")]
+mod decode;
 mod dedup;
 mod fields;
 mod header;
 mod keys;
 mod lines;
 mod overlap;
+mod progress;
 pub(crate) mod push;
 mod rejection;
 
 pub(crate) use crate::text::{bounded_list, cut};
+#[cfg(feature = "encoding")]
+pub use decode::Encoding;
 pub(crate) use fields::parse_digits;
 pub(crate) use header::unknown_columns;
 pub(crate) use lines::RecordReader;
 pub use rejection::{Problem, Rejection};
+
+use progress::Progress;
 
 use std::fs::File;
 use std::io;
@@ -121,6 +128,11 @@ pub struct Loader {
     /// The size in bytes of the file being read, when known: lets the
     /// columns be allocated once, at their final size.
     size_hint: Option<u64>,
+    #[cfg(feature = "encoding")]
+    encoding: Encoding,
+    /// The tables `read_dir` reads.
+    tables: Vec<Table>,
+    progress: Progress,
     dataset: Dataset,
     state: batch::State,
     report: LoadReport,
@@ -131,6 +143,8 @@ pub struct Loader {
 pub(crate) struct Limits {
     pub(crate) field_bytes: usize,
     pub(crate) record_bytes: usize,
+    /// The field separator (`,` unless set).
+    pub(crate) delimiter: u8,
 }
 
 impl Default for Loader {
@@ -141,7 +155,12 @@ impl Default for Loader {
             limits: Limits {
                 field_bytes: Loader::DEFAULT_MAX_FIELD_BYTES,
                 record_bytes: Loader::DEFAULT_MAX_RECORD_BYTES,
+                delimiter: b',',
             },
+            #[cfg(feature = "encoding")]
+            encoding: Encoding::Utf8,
+            tables: Table::ALL.to_vec(),
+            progress: Progress(None),
             dataset: Dataset::default(),
             state: batch::State::default(),
             report: LoadReport::default(),
@@ -196,6 +215,86 @@ impl Loader {
         self
     }
 
+    /// Sets the field separator, one ASCII byte (`,` by default). Files
+    /// saved by a spreadsheet set to a European locale are often separated
+    /// by `;`; a header that holds `;` but no `,` gets a hint in the
+    /// missing-columns error.
+    ///
+    /// ```
+    /// use refugee_data::{Loader, Table};
+    /// let csv = "date;origin;host;population;count;source\n2023-12-31;AFG;PAK;refugees;1987717;UNHCR\n";
+    /// let mut loader = Loader::new().delimiter(b';');
+    /// loader.read(Table::Registrations, "registrations.csv", csv.as_bytes())?;
+    /// assert_eq!(loader.finish().0.registrations().next().unwrap().count, 1_987_717);
+    /// # Ok::<(), refugee_data::Error>(())
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// If `delimiter` is not ASCII, or is a quote or a line end.
+    pub fn delimiter(mut self, delimiter: u8) -> Self {
+        assert!(
+            delimiter.is_ascii() && !matches!(delimiter, b'"' | b'\n' | b'\r'),
+            "a delimiter is one ASCII byte other than a quote or a line end"
+        );
+        self.limits.delimiter = delimiter;
+        self
+    }
+
+    /// Sets the files' character encoding (UTF-8 by default); input in
+    /// another encoding is decoded to UTF-8 before it is parsed. See
+    /// [`Encoding`].
+    #[cfg(feature = "encoding")]
+    pub fn encoding(mut self, encoding: Encoding) -> Self {
+        self.encoding = encoding;
+        self
+    }
+
+    /// Sets the tables that [`read_dir`](Loader::read_dir) reads (all three
+    /// by default): a question about one table need not read the others.
+    ///
+    /// ```
+    /// use refugee_data::{Loader, Table};
+    /// let dir = std::env::temp_dir().join(format!("rd-tables-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir)?;
+    /// std::fs::write(dir.join("statements.csv"), "this file is not read")?;
+    /// let mut loader = Loader::new().tables(&[Table::Registrations]);
+    /// loader.read_dir(&dir)?;
+    /// assert_eq!(loader.finish().0.len(Table::Statements), 0);
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn tables(mut self, tables: &[Table]) -> Self {
+        self.tables = tables.to_vec();
+        self
+    }
+
+    /// Sets a callback told how far [`read_dir`](Loader::read_dir) has read
+    /// each file: `(table, bytes read, file size)`, once at the start of a
+    /// file, at least every MiB, and at its end. For progress bars.
+    ///
+    /// ```
+    /// use std::sync::{Arc, Mutex};
+    /// use refugee_data::{Loader, Table};
+    /// let dir = std::env::temp_dir().join(format!("rd-progress-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir)?;
+    /// let csv = "date,origin,host,population,count,source\n2023-12-31,AFG,PAK,refugees,5,UNHCR\n";
+    /// std::fs::write(dir.join("registrations.csv"), csv)?;
+    /// let seen = Arc::new(Mutex::new(Vec::new()));
+    /// let log = Arc::clone(&seen);
+    /// let mut loader = Loader::new()
+    ///     .on_progress(move |table, read, size| log.lock().unwrap().push((table, read, size)));
+    /// loader.read_dir(&dir)?;
+    /// let n = csv.len() as u64;
+    /// assert_eq!(*seen.lock().unwrap(), [(Table::Registrations, 0, n), (Table::Registrations, n, n)]);
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn on_progress(mut self, callback: impl FnMut(Table, u64, u64) + Send + 'static) -> Self {
+        self.progress = Progress(Some(Box::new(callback)));
+        self
+    }
+
     /// Reads one CSV file of `table` from `reader`; `file` names it in messages.
     ///
     /// # Errors
@@ -203,6 +302,11 @@ impl Loader {
     /// Header errors and I/O errors in both modes; in strict mode also the
     /// first rejected row.
     pub fn read<R: io::Read>(&mut self, table: Table, file: &str, reader: R) -> Result<(), Error> {
+        #[cfg(feature = "encoding")]
+        if self.encoding != Encoding::Utf8 {
+            let decoded = decode::decoded(reader, self.encoding);
+            return blocks::read(self, table, file, decoded);
+        }
         blocks::read(self, table, file, reader)
     }
 
@@ -220,13 +324,26 @@ impl Loader {
                 source: io::Error::new(io::ErrorKind::NotFound, "no such directory"),
             });
         }
-        for table in Table::ALL {
+        let tables: Vec<Table> =
+            Table::ALL.into_iter().filter(|t| self.tables.contains(t)).collect();
+        for table in tables {
             let path = dir.join(table.file_name());
             match File::open(&path) {
                 Ok(f) => {
-                    self.size_hint = f.metadata().ok().map(|m| m.len());
+                    let size = f.metadata().ok().map(|m| m.len());
+                    self.size_hint = size;
                     let reader = io::BufReader::with_capacity(1 << 16, f);
-                    let read = self.read(table, table.file_name(), reader);
+                    let read = match self.progress.0.take() {
+                        Some(mut callback) => {
+                            let size = size.unwrap_or(0);
+                            let counted =
+                                progress::Counted::new(reader, &mut callback, table, size);
+                            let read = self.read(table, table.file_name(), counted);
+                            self.progress.0 = Some(callback);
+                            read
+                        }
+                        None => self.read(table, table.file_name(), reader),
+                    };
                     self.size_hint = None;
                     read?
                 }

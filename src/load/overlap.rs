@@ -129,7 +129,7 @@ pub(crate) struct Overlap {
 /// A lenient rejection whose earlier row is named when the load finishes.
 #[derive(Clone, Copy, Debug)]
 struct Pending {
-    series: u32,
+    series: u128,
     start: Day,
     end: Day,
 }
@@ -138,8 +138,9 @@ struct Pending {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct OverlapIndex {
     active: bool,
-    ids: HashMap<u128, u32, FxBuildHasher>,
-    series: Vec<Periods>,
+    /// The periods of each series, by series key (one map: one cache miss a
+    /// row where an id map and a vector took two).
+    series: HashMap<u128, Periods, FxBuildHasher>,
     pending: Vec<Pending>,
 }
 
@@ -164,52 +165,41 @@ impl OverlapIndex {
     pub(crate) fn activate(&mut self, loaded: impl Iterator<Item = (u128, Day, Day)>) {
         self.active = true;
         for (row, (series, start, end)) in loaded.enumerate() {
-            let id = self.id(series);
-            let periods = &mut self.series[id as usize];
+            let periods = self.series.entry(series).or_insert(Periods::Empty);
             debug_assert!(periods.overlapping(start, end).is_none());
             periods.insert(Period { start, end, row: row as u32 });
         }
     }
 
-    fn id(&mut self, series: u128) -> u32 {
-        let next = self.series.len() as u32;
-        let id = *self.ids.entry(series).or_insert(next);
-        if id == next {
-            self.series.push(Periods::Empty);
-        }
-        id
-    }
-
     /// Adds the period of `row` if it overlaps no loaded period of its
-    /// series; else returns `Err` with the series' id, and adds nothing.
+    /// series; else returns `Err` with the series' key, and adds nothing.
     pub(crate) fn check_insert(
         &mut self,
         series: u128,
         start: Day,
         end: Day,
         row: u32,
-    ) -> Result<(), u32> {
-        let id = self.id(series);
-        let periods = &mut self.series[id as usize];
+    ) -> Result<(), u128> {
+        let periods = self.series.entry(series).or_insert(Periods::Empty);
         if periods.overlapping(start, end).is_some() {
-            return Err(id);
+            return Err(series);
         }
         periods.insert(Period { start, end, row });
         Ok(())
     }
 
     /// The first loaded row in file order that overlaps `start..=end` in
-    /// series `id`, found by a scan (for a strict load's one rejection).
-    pub(crate) fn first_overlapping(&self, id: u32, start: Day, end: Day) -> Overlap {
-        let row = self.series[id as usize]
+    /// `series`, found by a scan (for a strict load's one rejection).
+    pub(crate) fn first_overlapping(&self, series: u128, start: Day, end: Day) -> Overlap {
+        let row = self.series[&series]
             .first_overlapping(start, end)
             .expect("a rejected period overlaps a loaded one");
         Overlap { row }
     }
 
     /// Records a lenient rejection to be named by [`resolve`](Self::resolve).
-    pub(crate) fn defer(&mut self, id: u32, start: Day, end: Day) {
-        self.pending.push(Pending { series: id, start, end });
+    pub(crate) fn defer(&mut self, series: u128, start: Day, end: Day) {
+        self.pending.push(Pending { series, start, end });
     }
 
     /// Names the first overlapping row of every deferred rejection, in the
@@ -223,7 +213,7 @@ impl OverlapIndex {
         let mut k = 0;
         while k < order.len() {
             let id = pending[order[k]].series;
-            let periods = self.series[id as usize].all();
+            let periods = self.series[&id].all();
             let tree = MinTree::new(periods.iter().map(|p| p.row));
             while k < order.len() && pending[order[k]].series == id {
                 let p = pending[order[k]];
