@@ -659,7 +659,7 @@ def notes_of(args, plain, quoted, reals, load_before):
         "Ours validates every column (dates, ISO countries, vocabularies, counts) and rejects "
         "duplicates and overlapping periods; polars and DuckDB parse types only, and end to "
         "end read only the columns the query needs (projection pushdown). On the real data "
-        "ours loads the whole directory (both tables); each peer reads only the queried file.",
+        "each peer reads only the queried file; ours reads what `refugee-data query` reads.",
         f"All answers agree: {len(plain['answer'][1])} groups and "
         f"{plain['ours']['persons']:,} persons on both generated files (end to end and in "
         "memory); each real query's answer equals DuckDB's and polars' (after sorting); "
