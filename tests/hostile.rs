@@ -590,13 +590,15 @@ corpus! {
             "date\torigin\thost\tpopulation\tcount\tsource\n2023-12-31\tAFG\tPAK\trefugees\t5\tUNHCR\n",
         )
         .error(format!(
-            "registrations.csv:1: {ALL_REG_MISSING} (header: date\torigin\thost\tpopulation\tcount\tsource)"
+            "registrations.csv:1: {ALL_REG_MISSING} (header: date\torigin\thost\tpopulation\tcount\tsource); \
+             the header is one column holding '\\t': if the file is separated by '\\t', set the delimiter to '\\t'"
         ))
     }
 
     fn semicolon_separated_file_is_one_error() {
         file(Table::Registrations, "date;origin;host;population;count;source\n2023-12-31;AFG;PAK;refugees;5;UNHCR\n").error(format!(
-            "registrations.csv:1: {ALL_REG_MISSING} (header: date;origin;host;population;count;source)"
+            "registrations.csv:1: {ALL_REG_MISSING} (header: date;origin;host;population;count;source); \
+             the header is one column holding ';': if the file is separated by ';', set the delimiter to ';'"
         ))
     }
 

@@ -372,7 +372,9 @@ pub fn record_lines(content: &[u8]) -> Vec<u64> {
     let mut in_record = false;
     let mut at_field_start = true;
     let mut quoted = false;
-    let mut i = 0;
+    // A UTF-8 byte-order mark at the very start marks the encoding; it is
+    // no content (a file of a mark and a line end starts with a blank line).
+    let mut i = if content.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
     while i < content.len() {
         let b = content[i];
         let ends_line = b == b'\n' || (b == b'\r' && content.get(i + 1) != Some(&b'\n'));
