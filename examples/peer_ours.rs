@@ -1,16 +1,18 @@
 //! Our side of the peer benchmark (`benches/peers/run.sh`): loads one
-//! `deportations.csv` several times and aggregates it in memory, and prints
-//! one JSON object with every run's seconds on stdout.
+//! dataset directory holding only a `deportations.csv` several times and
+//! aggregates it in memory, and prints one JSON object with every run's
+//! seconds on stdout.
 //!
 //! ```text
-//! cargo run --release --example peer_ours -- FILE [LOADS] [AGGS] [WARMUP]
+//! cargo run --release --example peer_ours -- DIR [LOADS] [AGGS] [WARMUP]
 //! ```
 //!
-//! * `load_s`: strict [`Loader`] runs on FILE through a 64 KiB `BufReader`
-//!   (as `Dataset::load_dir` reads it): full validation (dates, countries,
-//!   vocabularies, counts) and duplicate detection, the dataset dropped
-//!   after each run. FILE is read once beforehand so that every engine
-//!   reads from the page cache.
+//! * `load_s`: strict [`Loader::read_dir`] runs on DIR, the path the
+//!   command line's `--data DIR` takes (whatever the loader does there:
+//!   size hint, threads): full validation (dates, countries, vocabularies,
+//!   counts), duplicate and overlap detection, the dataset dropped after
+//!   each run. `DIR/deportations.csv` is read once beforehand so that every
+//!   engine reads from the page cache.
 //! * `agg_s`: `ds.query(deportations by month, origin, source)`, the sorted
 //!   and labelled result (persons and records) included. `source` is part of
 //!   the grouping because of the flow source rule: the generated file has
@@ -28,7 +30,7 @@
 use std::collections::HashMap;
 use std::fs::File;
 use std::hint::black_box;
-use std::io::{BufReader, Read};
+use std::io::Read;
 use std::time::Instant;
 
 use chrono::Datelike;
@@ -36,10 +38,11 @@ use refugee_data::{Dataset, Dimension, Loader, Query, Table};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let Some(path) = args.first() else {
-        eprintln!("usage: peer_ours FILE [LOADS] [AGGS] [WARMUP]");
+    let Some(dir) = args.first() else {
+        eprintln!("usage: peer_ours DIR [LOADS] [AGGS] [WARMUP]");
         std::process::exit(2);
     };
+    let path = std::path::Path::new(dir).join(Table::Deportations.file_name());
     let arg =
         |i: usize, default: usize| args.get(i).map_or(default, |s| s.parse().expect("a number"));
     let (loads, aggs, warmup) = (arg(1, 5), arg(2, 20), arg(3, 1));
@@ -47,7 +50,7 @@ fn main() {
     // Page cache warm: read the whole file once.
     let mut bytes = 0u64;
     {
-        let mut f = File::open(path).expect("FILE opens");
+        let mut f = File::open(&path).expect("DIR/deportations.csv opens");
         let mut buf = vec![0u8; 1 << 20];
         loop {
             let n = f.read(&mut buf).unwrap();
@@ -59,12 +62,11 @@ fn main() {
     }
 
     let load = || -> Dataset {
-        let f = File::open(path).expect("FILE opens");
         let mut loader = Loader::new();
-        loader
-            .read(Table::Deportations, "deportations.csv", BufReader::with_capacity(1 << 16, f))
-            .unwrap_or_else(|e| panic!("strict load failed: {e}"));
-        loader.finish().0
+        loader.read_dir(dir).unwrap_or_else(|e| panic!("strict load failed: {e}"));
+        let (ds, report) = loader.finish();
+        assert!(report.is_clean(), "the load is clean");
+        ds
     };
     let mut load_s = Vec::new();
     let mut ds = Dataset::default();
@@ -133,7 +135,7 @@ fn main() {
     let (sum_w, sum_m) = split(sum_s);
     let (scan_w, scan_m) = split(scan_s);
     let out = serde_json::json!({
-        "file": path,
+        "file": path.display().to_string(),
         "bytes": bytes,
         "rows": rows,
         "groups": result.len(),

@@ -1,40 +1,41 @@
 #!/usr/bin/env python3
-"""Side-by-side benchmark of refugee-data against polars and DuckDB.
+"""Side-by-side benchmark of refugee-data against polars and DuckDB: the five
+targets of issue 11 in one run.
 
 Run through ``benches/peers/run.sh`` (which makes the venv, builds the
-binaries and generates the data); see README.md beside this file.
+binaries, generates the files and imports the real data); see README.md
+beside this file.
 
-One generated ``deportations.csv``, one query (sum of ``count`` and number of
-rows by month, origin and source), three steps:
+What is measured (medians; polars and DuckDB on their default threads, both
+cores):
 
-* load: our strict loader (``examples/peer_ours.rs``) vs ``pl.read_csv``
-  with an explicit schema vs DuckDB ``CREATE TABLE t AS SELECT * FROM
-  read_csv(..., columns=...)``;
-* aggregation on data already in memory: ``ds.query`` vs polars
-  ``group_by`` vs DuckDB ``GROUP BY ALL``, and the sequential-sum floor;
-* end to end, each engine a fresh process launched from here (start-up
-  included), with its peak resident memory (``/usr/bin/time -f %M``).
+1. end to end on the generated ``deportations.csv``: ``refugee-data query
+   deportations --by month,origin,source --format csv`` vs polars
+   ``scan_csv`` lazy vs DuckDB ``read_csv``, each a fresh process;
+2. load: our strict loader (``examples/peer_ours.rs``, ``Loader::read_dir``)
+   vs ``pl.read_csv`` (and DuckDB ``CREATE TABLE AS read_csv``);
+3. real data: each query of the top-level README's "Your own data" section,
+   end to end on the imported UNHCR (+ IOM DTM) directory, vs DuckDB SQL and
+   polars lazy queries over the same canonical CSV files, written with the
+   same rules (stocks: the latest observation of each series in each bucket,
+   or as of a date, then summed; flows summed);
+4. peak resident memory of our end-to-end run, as a fraction of the file;
+5. in-memory aggregation vs the one-thread sum floor.
 
-``source`` is a grouping column because of the crate's flow source rule: a
-deportations query whose output group would add flows of one (origin, host,
-kind) from two sources is an error (``Error::SourceAmbiguity``), and the
-generated file has 12 sources, so ``by month, origin`` alone is refused.
+Steps 1, 2 and 4 run on the plain generated file and on a *quoted* copy
+(every field quoted, as polars writes with ``quote_style="always"``).
 
-Loads and in-memory aggregations run in one child process an engine
-(``peer_ours``, then ``peers.py inmem-polars``, then ``peers.py
-inmem-duckdb``), one after the other, so that they never share memory or
-cores.
+Every answer is compared with ours (after sorting), and the run fails loudly
+if one differs.
 
-Medians over ``--runs`` runs (after one warm-up run); the file is in the page
-cache for every engine. All three answers are compared and the run fails if
-they differ.
-
-Subcommands ``e2e-polars`` and ``e2e-duckdb`` are the peers' end-to-end child
-processes; they import only their own engine.
+Subcommands (child processes): ``inmem-polars``, ``inmem-duckdb`` (loads and
+in-memory aggregations), ``e2e polars|duckdb SPEC_JSON OUT`` (one end-to-end
+query) and ``quote SRC DST`` (writes the quoted copy).
 """
 
 import argparse
 import csv
+import datetime
 import gc
 import json
 import os
@@ -44,83 +45,186 @@ import subprocess
 import sys
 import time
 
-POLARS_SCHEMA = [
-    ("date", "Date"),
-    ("period_start", "Date"),
-    ("origin", "String"),
-    ("host", "String"),
-    ("kind", "String"),
-    ("count", "UInt64"),
-    ("crossing", "String"),
-    ("source", "String"),
+TIME_DIMS = ("day", "week", "month", "quarter", "year")
+SERIES = ("origin", "host", "population", "source")  # a registration series
+# polars / DuckDB types of the canonical columns; any other column is text.
+COLUMN_TYPES = {"date": ("Date", "DATE"), "period_start": ("Date", "DATE"),
+                "count": ("UInt64", "UBIGINT")}
+
+# The query of targets 1, 2 and 5 on the generated file. `source` is a
+# grouping column because of the flow source rule: the generated file has 12
+# sources, and `by month, origin` alone is refused (Error::SourceAmbiguity).
+SYNTHETIC = {"table": "deportations", "by": ["month", "origin", "source"], "filters": {}}
+
+# The queries of the README's "Your own data" section that give an answer.
+REAL_QUERIES = [
+    {"name": "Afghan refugees in PAK, IRN, DEU as of 2023-12-31, by host",
+     "table": "registrations", "by": ["host"],
+     "filters": {"origin": ["AFG"], "population": ["refugees"], "host": ["PAK", "IRN", "DEU"]},
+     "as_of": "2023-12-31"},
+    {"name": "Afghan returns from PAK, IRN 2021-2024, by year, host",
+     "table": "deportations", "by": ["year", "host"],
+     "filters": {"origin": ["AFG"], "host": ["PAK", "IRN"]},
+     "from": "2021-01-01", "to": "2024-12-31"},
+    {"name": "IDPs in Afghanistan 2017-2024, by year, source",
+     "table": "registrations", "by": ["year", "source"],
+     "filters": {"origin": ["AFG"], "host": ["AFG"], "population": ["idps"]},
+     "from": "2017-01-01", "to": "2024-12-31"},
 ]
-DUCKDB_COLUMNS = (
-    "{'date': 'DATE', 'period_start': 'DATE', 'origin': 'VARCHAR', 'host': 'VARCHAR', "
-    "'kind': 'VARCHAR', 'count': 'UBIGINT', 'crossing': 'VARCHAR', 'source': 'VARCHAR'}"
-)
+# The README's query that must be refused (two sources for one population).
+REAL_REFUSED = {"table": "registrations", "by": ["year"],
+                "filters": {"origin": ["AFG"], "host": ["AFG"], "population": ["idps"]},
+                "from": "2017-01-01", "to": "2024-12-31"}
+REFUSAL = "error: two sources for one population would be added"
+
+
+def header_of(path):
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        return next(csv.reader(f))
+
+
+def polars_schema(pl, path):
+    return {c: getattr(pl, COLUMN_TYPES.get(c, ("String",))[0]) for c in header_of(path)}
 
 
 def duckdb_read_csv(path):
     # Explicit columns and dialect: no sniffing, no type detection.
-    return (
-        f"read_csv('{path}', header = true, delim = ',', quote = '\"', escape = '\"', "
-        f"auto_detect = false, columns = {DUCKDB_COLUMNS})"
-    )
+    cols = ", ".join(f"'{c}': '{COLUMN_TYPES.get(c, (None, 'VARCHAR'))[1]}'"
+                     for c in header_of(path))
+    return (f"read_csv('{path}', header = true, delim = ',', quote = '\"', escape = '\"', "
+            f"auto_detect = false, columns = {{{cols}}})")
 
 
-DUCKDB_AGG = {
-    "strftime": "SELECT strftime(date, '%Y-%m') AS month, origin, source, "
-    "sum(count) AS persons, count(*) AS records FROM {src} GROUP BY ALL ORDER BY ALL",
-    "date_trunc": "SELECT date_trunc('month', date) AS month, origin, source, "
-    "sum(count) AS persons, count(*) AS records FROM {src} GROUP BY ALL ORDER BY ALL",
-}
+def split_dims(spec):
+    time_dims = [d for d in spec["by"] if d in TIME_DIMS]
+    assert len(time_dims) <= 1, spec
+    return (time_dims[0] if time_dims else None), [d for d in spec["by"] if d not in TIME_DIMS]
 
 
-def polars_schema(pl):
-    return {name: getattr(pl, dtype) for name, dtype in POLARS_SCHEMA}
+def is_stock(spec):
+    return spec["table"] == "registrations"
 
 
-def polars_month(pl, method):
-    if method == "truncate":
-        return pl.col("date").dt.truncate("1mo").alias("month")
-    return pl.col("date").dt.strftime("%Y-%m").alias("month")
+# ---------------------------------------------------------------- DuckDB SQL
+# method "trunc": group by the truncated date (date_trunc, year()), label
+# after the aggregation; method "label": group by the printed label.
+
+DUCK_TRUNC = {"day": "date", "week": "date_trunc('week', date)",
+              "month": "date_trunc('month', date)", "quarter": "date_trunc('quarter', date)",
+              "year": "year(date)"}
 
 
-def polars_agg(pl, frame, method):
-    """The query on a DataFrame or LazyFrame; months labelled `YYYY-MM` at the end."""
-    out = (
-        frame.group_by(polars_month(pl, method), "origin", "source")
-        .agg(pl.col("count").sum().alias("persons"), pl.len().alias("records"))
-        .sort("month", "origin", "source")
-    )
-    if method == "truncate":
-        out = out.with_columns(pl.col("month").dt.strftime("%Y-%m"))
-    return out
+def duck_label(dim, x):
+    return {"day": f"strftime({x}, '%Y-%m-%d')", "week": f"strftime({x}, '%G-W%V')",
+            "month": f"strftime({x}, '%Y-%m')",
+            "quarter": f"strftime({x}, '%Y') || '-Q' || quarter({x})",
+            "year": f"CAST(year({x}) AS VARCHAR)"}[dim]
+
+
+def duck_where(spec):
+    w = [f"{c} IN ({', '.join(repr(v) for v in vals)})" for c, vals in spec["filters"].items()]
+    if spec.get("from"):
+        w.append(f"date >= DATE '{spec['from']}'")
+    if spec.get("to"):
+        w.append(f"date <= DATE '{spec['to']}'")
+    if spec.get("as_of"):
+        w.append(f"date <= DATE '{spec['as_of']}'")
+    return ("WHERE " + " AND ".join(w)) if w else ""
+
+
+def duckdb_sql(spec, src, method):
+    """The query of `spec` on `src` (a table or a read_csv call), in our
+    output columns: the dimensions, persons (and records for flows)."""
+    tdim, cats = split_dims(spec)
+    inner_t, outer_t = [], []
+    if tdim:
+        if method == "trunc":
+            inner_t = [f"{DUCK_TRUNC[tdim]} AS t"]
+            outer_t = [("CAST(t AS VARCHAR)" if tdim == "year" else duck_label(tdim, "t"))
+                       + f" AS {tdim}"]
+        else:
+            inner_t = [f"{duck_label(tdim, 'date')} AS t"]
+            outer_t = [f"t AS {tdim}"]
+    where = duck_where(spec)
+    if not is_stock(spec):
+        inner = ", ".join(inner_t + cats + ["sum(count) AS persons", "count(*) AS records"])
+        outer = ", ".join(outer_t + cats + ["persons", "records"])
+        return (f"SELECT {outer} FROM (SELECT {inner} FROM {src} {where} GROUP BY ALL) "
+                f"ORDER BY ALL")
+    # Stocks: the latest observation of each series in each bucket (or as
+    # of the date), then summed per group. Dates of one series are unique
+    # (the loader refuses duplicates), so arg_max is exact.
+    latest = ", ".join(inner_t + list(SERIES) + ["arg_max(count, date) AS count"])
+    outer = ", ".join(outer_t + cats + ["sum(count) AS persons"])
+    return (f"WITH latest AS (SELECT {latest} FROM {src} {where} GROUP BY ALL) "
+            f"SELECT {outer} FROM latest GROUP BY ALL ORDER BY ALL")
+
+
+# ---------------------------------------------------------------- polars
+
+
+def polars_query(pl, lf, spec, method):
+    """The query of `spec` on a LazyFrame, in our output columns."""
+    tdim, cats = split_dims(spec)
+    date = pl.col("date")
+    for c, vals in spec["filters"].items():
+        lf = lf.filter(pl.col(c).is_in(vals))
+    for key, op in (("from", "ge"), ("to", "le"), ("as_of", "le")):
+        if spec.get(key):
+            lf = lf.filter(getattr(date, f"__{op}__")(
+                pl.lit(datetime.date.fromisoformat(spec[key]))))
+    label = {"day": lambda x: x.dt.strftime("%Y-%m-%d"),
+             "week": lambda x: x.dt.strftime("%G-W%V"),
+             "month": lambda x: x.dt.strftime("%Y-%m"),
+             "quarter": lambda x: x.dt.year().cast(pl.String) + "-Q"
+             + x.dt.quarter().cast(pl.String),
+             "year": lambda x: x.dt.year().cast(pl.String)}
+    keys, post = [], []
+    if tdim and method == "trunc":
+        trunc = {"day": date, "week": date.dt.truncate("1w"), "month": date.dt.truncate("1mo"),
+                 "quarter": date.dt.truncate("1q"), "year": date.dt.year()}[tdim]
+        keys = [trunc.alias(tdim)]
+        post = [pl.col(tdim).cast(pl.String) if tdim == "year"
+                else label[tdim](pl.col(tdim)).alias(tdim)]
+    elif tdim:
+        keys = [label[tdim](date).alias(tdim)]
+    if is_stock(spec):
+        latest = pl.col("count").get(pl.col("date").arg_max()).alias("count")
+        lf = lf.group_by(keys + list(SERIES)).agg(latest)
+        groups = ([tdim] if tdim else []) + cats
+        out = lf.group_by(groups).agg(pl.col("count").sum().alias("persons"))
+    else:
+        out = lf.group_by(keys + cats).agg(pl.col("count").sum().alias("persons"),
+                                           pl.len().alias("records"))
+    if post:
+        out = out.with_columns(post)
+    return out.sort(([tdim] if tdim else []) + cats)
 
 
 # ---------------------------------------------------------------- children
 
 
-def e2e_polars(path, out, method):
-    import polars as pl
+def e2e_child(engine, spec_json, out):
+    """One end-to-end query (a fresh process): CSV in, CSV out."""
+    spec = json.loads(spec_json)
+    if engine == "polars":
+        import polars as pl
 
-    lf = pl.scan_csv(path, schema=polars_schema(pl))
-    polars_agg(pl, lf, method).collect().write_csv(out)
+        lf = pl.scan_csv(spec["path"], schema=polars_schema(pl, spec["path"]))
+        polars_query(pl, lf, spec, spec["method"]).collect().write_csv(out)
+    else:
+        import duckdb
 
-
-def e2e_duckdb(path, out):
-    import duckdb
-
-    con = duckdb.connect()
-    q = DUCKDB_AGG["strftime"].format(src=duckdb_read_csv(path))
-    con.execute(f"COPY ({q}) TO '{out}' (HEADER, DELIMITER ',')")
+        con = duckdb.connect()
+        q = duckdb_sql(spec, duckdb_read_csv(spec["path"]), spec["method"])
+        con.execute(f"COPY ({q}) TO '{out}' (HEADER, DELIMITER ',')")
 
 
 def inmem_polars(path, rows, runs, aggs):
     """Load and aggregation timings of polars, as JSON on stdout."""
     import polars as pl
 
-    schema = polars_schema(pl)
+    schema = polars_schema(pl, path)
     holder = {}
 
     def load():
@@ -130,9 +234,11 @@ def inmem_polars(path, rows, runs, aggs):
     df = holder["df"]
     assert df.height == rows, (df.height, rows)
     agg, answers = {}, {}
-    for method in ("truncate", "strftime"):
-        agg[method], _ = timed_runs(lambda m=method: polars_agg(pl, df, m), aggs)
-        answers[method] = [list(r) for r in polars_agg(pl, df, method).iter_rows()]
+    for method in ("trunc", "label"):
+        agg[method], _ = timed_runs(
+            lambda m=method: polars_query(pl, df.lazy(), SYNTHETIC, m).collect(), aggs)
+        answers[method] = [list(r) for r in
+                           polars_query(pl, df.lazy(), SYNTHETIC, method).collect().iter_rows()]
     print(json.dumps({"version": pl.__version__, "threads": pl.thread_pool_size(),
                       "load_s": load_s, "load_cpu_s": load_cpu, "agg_s": agg,
                       "answers": answers}))
@@ -148,17 +254,27 @@ def inmem_duckdb(path, rows, runs, aggs):
     def load():
         con.execute(f"CREATE TABLE t AS SELECT * FROM {src}")
 
-    load_s, load_cpu = timed_runs(load, runs, setup=lambda: con.execute("DROP TABLE IF EXISTS t"))
+    load_s, load_cpu = timed_runs(load, runs,
+                                  setup=lambda: con.execute("DROP TABLE IF EXISTS t"))
     assert con.execute("SELECT count(*) FROM t").fetchall()[0][0] == rows
     agg, answers = {}, {}
-    for method, q in DUCKDB_AGG.items():
-        q = q.format(src="t")
+    for method in ("trunc", "label"):
+        q = duckdb_sql(SYNTHETIC, "t", method)
         agg[method], _ = timed_runs(lambda q=q: con.execute(q).fetchall(), aggs)
-        answers[method] = [[str(m)[:7], o, s, int(p), int(r)]
-                           for m, o, s, p, r in con.execute(q).fetchall()]
+        answers[method] = [list(r) for r in con.execute(q).fetchall()]
     threads = con.execute("SELECT current_setting('threads')").fetchall()[0][0]
     print(json.dumps({"version": duckdb.__version__, "threads": threads, "load_s": load_s,
                       "load_cpu_s": load_cpu, "agg_s": agg, "answers": answers}))
+
+
+def quote_copy(src, dst):
+    """The same rows, every field quoted, as polars writes them: an empty
+    text as `""` (polars and pandas write an empty string so)."""
+    import polars as pl
+
+    df = pl.read_csv(src, schema=polars_schema(pl, src))
+    df = df.with_columns(pl.col(pl.String).fill_null(""))
+    df.write_csv(dst, quote_style="always")
 
 
 # ---------------------------------------------------------------- helpers
@@ -185,7 +301,7 @@ def timed_runs(fn, runs, warmup=1, setup=None):
     return wall, cpu
 
 
-def run_child(argv, stdout_path):
+def run_child(argv, stdout_path, expect_rc=0):
     """Runs argv under `/usr/bin/time` with stdout to a file: (wall s, cpu s,
     peak RSS bytes) of that one process.
 
@@ -200,9 +316,9 @@ def run_child(argv, stdout_path):
         t0 = time.perf_counter()
         rc = subprocess.run(cmd, stdout=out, stderr=err).returncode
         wall = time.perf_counter() - t0
-    if rc != 0:
+    if rc != expect_rc:
         with open(err_path, errors="replace") as f:
-            sys.exit(f"FAILED: {' '.join(argv)} exited {rc}\n{f.read()}")
+            sys.exit(f"FAILED: {' '.join(argv)} exited {rc} (expected {expect_rc})\n{f.read()}")
     with open(stats_path) as f:
         maxrss_kib, user, system = f.read().split()[-3:]
     return wall, float(user) + float(system), int(maxrss_kib) * 1024
@@ -215,17 +331,32 @@ def run_json(argv):
     return json.loads(res.stdout)
 
 
+MEASURES = ("persons", "records")
+
+
+def norm_row(header, row):
+    return tuple(int(v) if h in MEASURES else str(v) for h, v in zip(header, row))
+
+
 def read_answer(path):
-    """Rows (month YYYY-MM, origin, source, persons, records), sorted, header dropped."""
+    """(header, rows sorted): measures as integers, everything else as text."""
     with open(path, newline="") as f:
         r = csv.reader(f)
         header = next(r)
-        rows = []
-        for row in r:
-            d = dict(zip(header, row))
-            rows.append((d["month"][:7], d["origin"], d["source"], int(d["persons"]),
-                         int(d["records"])))
-    return header, sorted(rows)
+        return header, sorted(norm_row(header, row) for row in r)
+
+
+def compare(what, ours, theirs, problems):
+    """Appends to `problems` unless `theirs` (header, rows) equals `ours`."""
+    (oh, orows), (th, trows) = ours, theirs
+    if oh != th:
+        problems.append(f"{what}: header {th} vs our {oh}")
+    elif orows != trows:
+        n = min(len(orows), len(trows))
+        diff = next((x for x in zip(orows, trows) if x[0] != x[1]),
+                    (orows[n:n + 1], trows[n:n + 1]))
+        problems.append(f"{what}: {len(trows)} rows vs our {len(orows)}; first difference "
+                        f"(ours, theirs) {diff}")
 
 
 def fmt_s(s):
@@ -240,10 +371,6 @@ def fmt_mb(b):
     return f"{b / 1e6:.0f} MB"
 
 
-def speedup(peer, ours):
-    return f"{peer / ours:.2f}x"
-
-
 def sh(argv):
     try:
         return subprocess.run(argv, capture_output=True, text=True, check=True).stdout.strip()
@@ -251,224 +378,366 @@ def sh(argv):
         return f"? ({e})"
 
 
+def cli_args(spec, data_dir):
+    """Our command line for `spec`."""
+    argv = ["query", spec["table"], "--data", data_dir, "--by", ",".join(spec["by"]),
+            "--format", "csv"]
+    for c, vals in spec["filters"].items():
+        argv += [f"--{c}", ",".join(vals)]
+    for key, flag in (("from", "--from"), ("to", "--to"), ("as_of", "--as-of")):
+        if spec.get(key):
+            argv += [flag, spec[key]]
+    return argv
+
+
+def e2e_rounds(cmds, runs, outdir, tag):
+    """Runs each engine's end-to-end command `1 + runs` times (the first round
+    a warm-up), rounds interleaved, the order rotated each round. `cmds`:
+    engine -> argv ("{out}" replaced by the output path). Returns engine ->
+    {wall, cpu, rss} lists and engine -> output path."""
+    res = {k: {"wall": [], "cpu": [], "rss": []} for k in cmds}
+    outs = {k: os.path.join(outdir, f"{tag}-{k}.csv") for k in cmds}
+    engines = list(cmds)
+    for rnd in range(1 + runs):
+        order = engines[rnd % len(engines):] + engines[: rnd % len(engines)]
+        for k in order:
+            argv = [a.replace("{out}", outs[k]) for a in cmds[k]]
+            stdout = outs[k] if k == "ours" else outs[k] + ".stdout"
+            wall, cpu, rss = run_child(argv, stdout)
+            if rnd >= 1:
+                for m, v in (("wall", wall), ("cpu", cpu), ("rss", rss)):
+                    res[k][m].append(v)
+    return res, outs
+
+
+def peer_cmds(py, me, spec, path, methods):
+    return {
+        "polars": [py, me, "e2e", "polars",
+                   json.dumps({**spec, "path": path, "method": methods["polars"]}), "{out}"],
+        "duckdb": [py, me, "e2e", "duckdb",
+                   json.dumps({**spec, "path": path, "method": methods["duckdb"]}), "{out}"],
+    }
+
+
+def fastest(agg_s):
+    return min(agg_s, key=lambda m: median(agg_s[m]))
+
+
+def warm(path):
+    """Reads the file once, so that every engine reads from the page cache."""
+    with open(path, "rb") as f:
+        while f.read(1 << 24):
+            pass
+
+
+class Ctx:
+    """Paths and knobs shared by the sections."""
+
+    def __init__(self, args):
+        self.runs, self.aggs = args.runs, args.aggs
+        self.ours_bin = os.path.join(args.bin_dir, "refugee-data")
+        self.peer_bin = os.path.join(args.bin_dir, "examples", "peer_ours")
+        self.py, self.me = sys.executable, os.path.abspath(__file__)
+        self.outdir = os.path.join(os.path.abspath(args.work), "out")
+        os.makedirs(self.outdir, exist_ok=True)
+
+
+def synthetic(ctx, tag, data_dir, aggs, problems):
+    """Load, in-memory aggregation and end to end on DIR/deportations.csv."""
+    path = os.path.join(data_dir, "deportations.csv")
+    warm(path)
+    runs = str(ctx.runs)
+    print(f"[{tag}] ours: load and aggregation (peer_ours) ...", file=sys.stderr)
+    ours = run_json([ctx.peer_bin, data_dir, runs, str(aggs), "1"])
+    rows = str(ours["rows"])
+    print(f"[{tag}] polars: read_csv and group_by ...", file=sys.stderr)
+    plr = run_json([ctx.py, ctx.me, "inmem-polars", path, rows, runs, str(aggs)])
+    print(f"[{tag}] duckdb: CREATE TABLE AS read_csv and GROUP BY ALL ...", file=sys.stderr)
+    dkr = run_json([ctx.py, ctx.me, "inmem-duckdb", path, rows, runs, str(aggs)])
+    methods = {"polars": fastest(plr["agg_s"]), "duckdb": fastest(dkr["agg_s"])}
+    print(f"[{tag}] end to end ...", file=sys.stderr)
+    cmds = {"ours": [ctx.ours_bin, *cli_args(SYNTHETIC, data_dir)],
+            **peer_cmds(ctx.py, ctx.me, SYNTHETIC, path, methods)}
+    e2e, outs = e2e_rounds(cmds, ctx.runs, ctx.outdir, tag)
+    answer = read_answer(outs["ours"])
+    header, rows_ = answer
+    if header != SYNTHETIC["by"] + ["persons", "records"]:
+        problems.append(f"[{tag}] our CSV header is {header}")
+    if sum(r[3] for r in rows_) != ours["persons"] or len(rows_) != ours["groups"]:
+        problems.append(f"[{tag}] our end-to-end answer differs from the in-memory one")
+    for k in ("polars", "duckdb"):
+        compare(f"[{tag}] {k} end to end", answer, read_answer(outs[k]), problems)
+    for k, r in (("polars", plr), ("duckdb", dkr)):
+        for m, a in r["answers"].items():
+            compare(f"[{tag}] {k} in memory ({m})", answer,
+                    (header, sorted(norm_row(header, x) for x in a)), problems)
+    return {"size": os.path.getsize(path), "rows": ours["rows"], "ours": ours, "polars": plr,
+            "duckdb": dkr, "methods": methods, "e2e": e2e, "answer": answer}
+
+
+def real(ctx, real_dir, problems):
+    """Each README query end to end on the imported directory."""
+    out = []
+    for i, spec in enumerate(REAL_QUERIES, 1):
+        path = os.path.join(real_dir, f"{spec['table']}.csv")
+        for f in os.listdir(real_dir):
+            warm(os.path.join(real_dir, f))
+        print(f"[real {i}] {spec['name']} ...", file=sys.stderr)
+        cmds = {"ours": [ctx.ours_bin, *cli_args(spec, real_dir)],
+                **peer_cmds(ctx.py, ctx.me, spec, path, {"polars": "trunc", "duckdb": "trunc"})}
+        e2e, outs = e2e_rounds(cmds, ctx.runs, ctx.outdir, f"real{i}")
+        answer = read_answer(outs["ours"])
+        if not answer[1]:
+            problems.append(f"[real {i}] our answer is empty")
+        for k in ("polars", "duckdb"):
+            compare(f"[real {i}] {k}", answer, read_answer(outs[k]), problems)
+        out.append({"spec": spec, "e2e": e2e, "answer": answer,
+                    "cli": " ".join(cli_args(spec, "DIR"))})
+    # The README's refused query: ours must refuse it, as documented.
+    refused = os.path.join(ctx.outdir, "real-refused.csv")
+    run_child([ctx.ours_bin, *cli_args(REAL_REFUSED, real_dir)], refused, expect_rc=1)
+    with open(refused + ".stderr") as f:
+        if not f.read().startswith(REFUSAL):
+            problems.append(f"[real] the README's refused query did not say {REFUSAL!r}")
+    return out
+
+
+# ---------------------------------------------------------------- tables
+
+
+def md_table(head, rows):
+    widths = [max(len(str(r[i])) for r in [head] + rows) for i in range(len(head))]
+
+    def line(r):
+        return "| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths)) + " |"
+
+    return "\n".join([line(head), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+                     + [line(r) for r in rows])
+
+
+def med(e2e, engine, m="wall"):
+    return median(e2e[engine][m])
+
+
+def speed_row(target, goal, e2e, times=2.0):
+    o, p, d = (med(e2e, k) for k in ("ours", "polars", "duckdb"))
+    ok = min(p, d) / o >= times
+    return [target, goal, fmt_s(o), fmt_s(p), fmt_s(d),
+            f"{p / o:.2f}x polars, {d / o:.2f}x DuckDB", "met" if ok else "missed"]
+
+
+def load_row(target, s):
+    o, p = median(s["ours"]["load_s"]), median(s["polars"]["load_s"])
+    d = median(s["duckdb"]["load_s"])
+    return [target, ">= 1.5x polars read_csv", fmt_s(o), fmt_s(p), fmt_s(d),
+            f"{p / o:.2f}x polars ({d / o:.2f}x DuckDB)", "met" if p / o >= 1.5 else "missed"]
+
+
+def rss_row(target, s):
+    size = s["size"]
+    o, p, d = (med(s["e2e"], k, "rss") for k in ("ours", "polars", "duckdb"))
+    return [target, "<= 0.5x the file", f"{fmt_mb(o)} ({o / size:.2f}x)",
+            f"{fmt_mb(p)} ({p / size:.2f}x)", f"{fmt_mb(d)} ({d / size:.2f}x)",
+            f"{o / size:.2f}x the file", "met" if o / size <= 0.5 else "missed"]
+
+
+def agg_row(target, s):
+    o, floor = median(s["ours"]["agg_s"]), median(s["ours"]["sum_s"])
+    pm, dm = s["methods"]["polars"], s["methods"]["duckdb"]
+    p, d = median(s["polars"]["agg_s"][pm]), median(s["duckdb"]["agg_s"][dm])
+    return [target, "<= 2x the one-thread sum floor", f"{fmt_s(o)} (floor {fmt_s(floor)})",
+            f"{fmt_s(p)} ({pm})", f"{fmt_s(d)} ({dm})", f"{o / floor:.1f}x the floor",
+            "met" if o / floor <= 2 else "missed"]
+
+
+def targets_table(plain, quoted, reals):
+    n = f"{plain['rows']:,} rows"
+    rows = [
+        speed_row(f"1. end to end, {n} ({fmt_mb(plain['size'])})", ">= 2x faster than each",
+                  plain["e2e"]),
+        speed_row(f"1q. end to end, quoted file ({fmt_mb(quoted['size'])})",
+                  ">= 2x faster than each", quoted["e2e"]),
+        load_row(f"2. load, {n}", plain),
+        load_row("2q. load, quoted file", quoted),
+    ]
+    for i, r in enumerate(reals, 1):
+        rows.append(speed_row(f"3.{i} real: {r['spec']['name']}", ">= 2x faster than each",
+                              r["e2e"]))
+    rows += [
+        rss_row("4. peak memory of the end-to-end run", plain),
+        rss_row("4q. peak memory, quoted file", quoted),
+        agg_row("5. in-memory aggregation vs sum floor", plain),
+    ]
+    head = ["target", "goal", "ours", "polars", "DuckDB", "ratio", "met/missed"]
+    return md_table(head, rows), rows
+
+
+def detail_table(plain, quoted, reals):
+    head = ["step", "ours", "polars", "duckdb", "polars / ours", "duckdb / ours"]
+    rows = []
+
+    def trio(label, o, p, d, fmt=fmt_s):
+        rows.append([label, fmt(o), fmt(p), fmt(d), f"{p / o:.2f}x", f"{d / o:.2f}x"])
+
+    for tag, s in (("plain", plain), ("quoted", quoted)):
+        size, nrows = s["size"], s["rows"]
+
+        def load_cell(t, size=size, nrows=nrows):
+            return f"{fmt_s(t)} ({size / t / 1e6:.0f} MB/s, {nrows / t / 1e6:.2f} M rows/s)"
+
+        trio(f"{tag}: load {nrows:,} rows, {fmt_mb(size)}", median(s["ours"]["load_s"]),
+             median(s["polars"]["load_s"]), median(s["duckdb"]["load_s"]), load_cell)
+        pm, dm = s["methods"]["polars"], s["methods"]["duckdb"]
+        trio(f"{tag}: aggregation in memory (polars {pm}, DuckDB {dm})",
+             median(s["ours"]["agg_s"]), median(s["polars"]["agg_s"][pm]),
+             median(s["duckdb"]["agg_s"][dm]))
+        rows.append([f"{tag}: floor, sequential sum of count (1 thread)",
+                     fmt_s(median(s["ours"]["sum_s"])), "", "", "", ""])
+        rows.append([f"{tag}: floor, one pass over date, origin, source, count (1 thread)",
+                     fmt_s(median(s["ours"]["scan_s"])), "", "", "", ""])
+        for m, label in (("wall", "end to end"), ("cpu", "end to end CPU (user + sys)")):
+            trio(f"{tag}: {label}", *(med(s["e2e"], k, m) for k in ("ours", "polars", "duckdb")))
+        trio(f"{tag}: end to end peak RSS",
+             *(med(s["e2e"], k, "rss") for k in ("ours", "polars", "duckdb")), fmt_mb)
+    for i, r in enumerate(reals, 1):
+        for m, label in (("wall", "end to end"), ("cpu", "CPU (user + sys)"),
+                         ("rss", "peak RSS")):
+            trio(f"real {i}: {label}", *(med(r["e2e"], k, m) for k in ("ours", "polars", "duckdb")),
+                 fmt_mb if m == "rss" else fmt_s)
+    return md_table(head, rows)
+
+
 # ---------------------------------------------------------------- main
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--root", required=True, help="the crate's root")
-    ap.add_argument("--work", required=True, help="holds deportations.csv; outputs go here")
-    ap.add_argument("--runs", type=int, default=5, help="measured loads and end-to-end runs")
-    ap.add_argument("--aggs", type=int, default=20, help="measured in-memory aggregations")
-    args = ap.parse_args()
-    if args.runs < 5:
-        sys.exit("--runs must be at least 5 (the machine is noisy)")
-
-    root, work = os.path.abspath(args.root), os.path.abspath(args.work)
-    path = os.path.join(work, "deportations.csv")
-    outdir = os.path.join(work, "out")
-    os.makedirs(outdir, exist_ok=True)
-    size = os.path.getsize(path)
-    ours_bin = os.path.join(root, "target", "release", "refugee-data")
-    peer_bin = os.path.join(root, "target", "release", "examples", "peer_ours")
-    py = sys.executable
-    me = os.path.abspath(__file__)
-    load_before = os.getloadavg()
-
+def environment(root, plain):
     cpu_model = "?"
     with open("/proc/cpuinfo") as f:
         for line in f:
             if line.startswith("model name"):
                 cpu_model = line.split(":", 1)[1].strip()
                 break
-
-    # Page cache warm for everyone.
-    with open(path, "rb") as f:
-        while f.read(1 << 24):
-            pass
-
-    # ---- load and in-memory aggregation: one process an engine, in turn
-    print("ours: load and aggregation (peer_ours) ...", file=sys.stderr)
-    ours = run_json([peer_bin, path, str(args.runs), str(args.aggs), "1"])
-    rows = ours["rows"]
-    print("polars: read_csv and group_by ...", file=sys.stderr)
-    plr = run_json([py, me, "inmem-polars", path, str(rows), str(args.runs), str(args.aggs)])
-    print("duckdb: CREATE TABLE AS read_csv and GROUP BY ALL ...", file=sys.stderr)
-    dkr = run_json([py, me, "inmem-duckdb", path, str(rows), str(args.runs), str(args.aggs)])
-    pl_load_s, pl_load_cpu, pl_agg = plr["load_s"], plr["load_cpu_s"], plr["agg_s"]
-    dk_load_s, dk_load_cpu, dk_agg = dkr["load_s"], dkr["load_cpu_s"], dkr["agg_s"]
-    pl_answers = {m: sorted(tuple(r) for r in a) for m, a in plr["answers"].items()}
-    dk_answers = {m: sorted(tuple(r) for r in a) for m, a in dkr["answers"].items()}
-    pl_method = min(pl_agg, key=lambda m: median(pl_agg[m]))
-
-    env = {
-        "polars": plr["version"],
-        "polars threads": plr["threads"],
-        "duckdb": dkr["version"],
-        "duckdb threads": dkr["threads"],
+    dirty = sh(["git", "-C", root, "status", "--porcelain", "src"])
+    return {
+        "polars": plain["polars"]["version"],
+        "polars threads": plain["polars"]["threads"],
+        "duckdb": plain["duckdb"]["version"],
+        "duckdb threads": plain["duckdb"]["threads"],
         "python": platform.python_version(),
         "rustc": sh(["rustc", "--version"]),
         "crate commit": os.environ.get("PEERS_COMMIT")
         or sh(["git", "-C", root, "rev-parse", "--short", "HEAD"])
-        + (" (+ uncommitted changes)" if sh(["git", "-C", root, "status", "--porcelain", "src"]) else ""),
+        + (" (+ uncommitted changes in src/)" if dirty else ""),
         "cpu": f"{cpu_model}, {os.cpu_count()} logical cores",
-        "file": f"{path} ({size} bytes)",
     }
-    for k, v in env.items():
-        print(f"{k}: {v}", file=sys.stderr)
 
-    # ---- end to end: fresh processes, interleaved, one warm-up round
-    print("end to end ...", file=sys.stderr)
-    e2e_cmds = {
-        "ours": [ours_bin, "query", "deportations", "--by", "month,origin,source", "--format",
-                 "csv", "--data", work],
-        "polars": [py, me, "e2e-polars", path, "{out}", pl_method],
-        "duckdb": [py, me, "e2e-duckdb", path, "{out}"],
-    }
-    e2e = {k: {"wall": [], "cpu": [], "rss": []} for k in e2e_cmds}
-    engines = list(e2e_cmds)
-    for rnd in range(1 + args.runs):
-        order = engines[rnd % 3:] + engines[: rnd % 3]
-        for k in order:
-            out = os.path.join(outdir, f"{k}.csv")
-            argv = [a.replace("{out}", out) for a in e2e_cmds[k]]
-            if k == "ours":
-                wall, cpu, rss = run_child(argv, out)
-            else:
-                wall, cpu, rss = run_child(argv, os.path.join(outdir, f"{k}.stdout"))
-            if rnd >= 1:
-                e2e[k]["wall"].append(wall)
-                e2e[k]["cpu"].append(cpu)
-                e2e[k]["rss"].append(rss)
 
-    # ---- same answer everywhere, or fail loudly
-    header, ours_rows = read_answer(os.path.join(outdir, "ours.csv"))
+def notes_of(args, plain, quoted, reals, load_before):
+    def agg_note(name, s, key):
+        return ", ".join(f"{m} {fmt_s(median(v))}" for m, v in s[key]["agg_s"].items())
+
+    loadavg = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    return [
+        f"Medians of {args.runs} runs (loads, end to end) and {args.aggs} runs (in-memory "
+        "aggregation), each after one warm-up run; every file is in the page cache.",
+        "Ratio = peer time / our time (above 1: ours is faster); memory: peak RSS / file size.",
+        f"Threads: polars {plain['polars']['threads']}, DuckDB {plain['duckdb']['threads']} "
+        "(their defaults: both cores).",
+        "End to end: a fresh process a run, start-up included (for the peers the Python "
+        "interpreter and the import of the library), under `/usr/bin/time`; rounds "
+        "interleave the engines, rotating their order.",
+        f"Month bucket, in memory: polars {agg_note('polars', plain, 'polars')}; DuckDB "
+        f"{agg_note('duckdb', plain, 'duckdb')} (trunc: group by the truncated date and "
+        "label after; label: group by the `YYYY-MM` text). End to end each peer uses its "
+        f"faster: polars {plain['methods']['polars']}, DuckDB {plain['methods']['duckdb']}.",
+        "Load CPU time (user + sys, median): "
+        f"polars {fmt_s(median(plain['polars']['load_cpu_s']))}, "
+        f"DuckDB {fmt_s(median(plain['duckdb']['load_cpu_s']))}.",
+        f"Quoted file: the same {quoted['rows']:,} rows, every field quoted (polars "
+        f"`write_csv(quote_style=\"always\")`, an empty text as `\"\"`), {quoted['size']:,} "
+        f"bytes against {plain['size']:,}.",
+        "Ours validates every column (dates, ISO countries, vocabularies, counts) and rejects "
+        "duplicates and overlapping periods; polars and DuckDB parse types only, and end to "
+        "end read only the columns the query needs (projection pushdown). On the real data "
+        "each peer reads only the queried file; ours reads what `refugee-data query` reads.",
+        f"All answers agree: {len(plain['answer'][1])} groups and "
+        f"{plain['ours']['persons']:,} persons on both generated files (end to end and in "
+        "memory); each real query's answer equals DuckDB's and polars' (after sorting); "
+        "the README's refused query is refused.",
+        "Load average (1, 5, 15 min) at the start: "
+        + ", ".join(f"{x:.2f}" for x in load_before)
+        + f"; at the end: {loadavg} (on {os.cpu_count()} cores: above that, other work "
+        "competed for them).",
+    ]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--root", required=True, help="the crate's root")
+    ap.add_argument("--bin-dir", required=True, help="target/release of our binaries")
+    ap.add_argument("--work", required=True, help="outputs and results.md go here")
+    ap.add_argument("--plain", required=True, help="dir holding only the generated "
+                    "deportations.csv")
+    ap.add_argument("--quoted", required=True, help="dir holding only its quoted copy")
+    ap.add_argument("--real", required=True, help="the imported UNHCR (+ IOM DTM) directory")
+    ap.add_argument("--runs", type=int, default=5, help="measured loads and end-to-end runs")
+    ap.add_argument("--aggs", type=int, default=20, help="measured in-memory aggregations")
+    args = ap.parse_args()
+    if args.runs < 1 or args.aggs < 1:
+        sys.exit("--runs and --aggs must be at least 1")
+    if args.runs < 5:
+        print(f"note: RUNS={args.runs}: a quick check; use at least 5 for figures",
+              file=sys.stderr)
+    ctx = Ctx(args)
+    load_before = os.getloadavg()
     problems = []
-    if header != ["month", "origin", "source", "persons", "records"]:
-        problems.append(f"our CSV header is {header}")
-    if sum(r[3] for r in ours_rows) != ours["persons"] or len(ours_rows) != ours["groups"]:
-        problems.append("our end-to-end answer differs from the in-memory one")
-    answers = {
-        "polars end to end": read_answer(os.path.join(outdir, "polars.csv"))[1],
-        "duckdb end to end": read_answer(os.path.join(outdir, "duckdb.csv"))[1],
-    }
-    answers.update({f"polars in memory ({m})": a for m, a in pl_answers.items()})
-    answers.update({f"duckdb in memory ({m})": a for m, a in dk_answers.items()})
-    for name, a in answers.items():
-        if a != ours_rows:
-            diff = next((x for x in zip(ours_rows, a) if x[0] != x[1]), None)
-            problems.append(f"{name}: {len(a)} rows vs our {len(ours_rows)}; first difference {diff}")
+    plain = synthetic(ctx, "plain", os.path.abspath(args.plain), args.aggs, problems)
+    quoted = synthetic(ctx, "quoted", os.path.abspath(args.quoted), min(args.aggs, 3),
+                       problems)
+    compare("quoted file vs plain file (ours)", plain["answer"], quoted["answer"], problems)
+    reals = real(ctx, os.path.abspath(args.real), problems)
     if problems:
         print("\nFAILED: the engines disagree:\n  " + "\n  ".join(problems), file=sys.stderr)
         sys.exit(1)
 
-    # ---- the table
-    o_load, p_load, d_load = median(ours["load_s"]), median(pl_load_s), median(dk_load_s)
-    o_agg = median(ours["agg_s"])
-    p_agg, d_agg = median(pl_agg[pl_method]), median(dk_agg["strftime"])
-    o_sum, o_scan = median(ours["sum_s"]), median(ours["scan_s"])
-    e = {k: {m: median(v[m]) for m in v} for k, v in e2e.items()}
-
-    def load_cell(s):
-        return f"{fmt_s(s)} ({size / s / 1e6:.0f} MB/s, {rows / s / 1e6:.2f} M rows/s)"
-
-    head = ["step", "ours", "polars", "duckdb", "speedup vs polars", "speedup vs duckdb",
-            "ours / floor"]
-    table = [
-        [f"load {rows:,} rows, {fmt_mb(size)}", load_cell(o_load), load_cell(p_load),
-         load_cell(d_load), speedup(p_load, o_load), speedup(d_load, o_load), ""],
-        ["aggregation in memory: sum(count), rows by month x origin x source", fmt_s(o_agg),
-         f"{fmt_s(p_agg)} ({pl_method})", f"{fmt_s(d_agg)} (strftime)",
-         speedup(p_agg, o_agg), speedup(d_agg, o_agg),
-         f"{o_agg / o_sum:.1f}x sum floor, {o_agg / o_scan:.1f}x scan floor"],
-        ["floor: sequential sum of count (1 thread)", fmt_s(o_sum), "", "", "", "", ""],
-        ["floor: sequential scan of date, origin, source, count (1 thread)", fmt_s(o_scan),
-         "", "", "", "", ""],
-        ["end to end (new process, CSV in, CSV out)", fmt_s(e["ours"]["wall"]),
-         fmt_s(e["polars"]["wall"]), fmt_s(e["duckdb"]["wall"]),
-         speedup(e["polars"]["wall"], e["ours"]["wall"]),
-         speedup(e["duckdb"]["wall"], e["ours"]["wall"]), ""],
-        ["end to end: CPU time (user + sys)", fmt_s(e["ours"]["cpu"]),
-         fmt_s(e["polars"]["cpu"]), fmt_s(e["duckdb"]["cpu"]),
-         speedup(e["polars"]["cpu"], e["ours"]["cpu"]),
-         speedup(e["duckdb"]["cpu"], e["ours"]["cpu"]), ""],
-        ["end to end: peak RSS (x CSV size)",
-         *[f"{fmt_mb(e[k]['rss'])} ({e[k]['rss'] / size:.2f}x)" for k in engines],
-         f"{e['polars']['rss'] / e['ours']['rss']:.2f}x",
-         f"{e['duckdb']['rss'] / e['ours']['rss']:.2f}x", ""],
-    ]
-    widths = [max(len(str(r[i])) for r in [head] + table) for i in range(len(head))]
-
-    def line(r):
-        return "| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths)) + " |"
-
-    md = [line(head), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
-    md += [line(r) for r in table]
-
-    notes = [
-        f"Medians of {args.runs} runs (load, end to end) and {args.aggs} runs (aggregation), "
-        "each after one warm-up run; the CSV is in the page cache for every engine.",
-        "Speedup = peer time / our time (above 1: ours is faster); for peak RSS, peer RSS / "
-        "our RSS (below 1: the peer needs less).",
-        f"Threads: polars {env['polars threads']} and DuckDB {env['duckdb threads']} "
-        "(their defaults: both cores); our loader runs on one thread, our query on both.",
-        f"polars month bucket: `dt.truncate(\"1mo\")` median {fmt_s(median(pl_agg['truncate']))}, "
-        f"`dt.strftime(\"%Y-%m\")` median {fmt_s(median(pl_agg['strftime']))}; the table and "
-        f"the end-to-end run use the faster, `{pl_method}`.",
-        f"DuckDB month bucket: `strftime(date, '%Y-%m')` median {fmt_s(median(dk_agg['strftime']))}"
-        f" (in the table), `date_trunc('month', date)` median "
-        f"{fmt_s(median(dk_agg['date_trunc']))}.",
-        "Load CPU time (user + sys, whole process, median): "
-        f"polars {fmt_s(median(pl_load_cpu))}, DuckDB {fmt_s(median(dk_load_cpu))}; "
-        "ours is one thread, so its CPU time is its wall time.",
-        "Ours validates every column (dates, ISO countries, vocabularies, counts) and rejects "
-        "duplicate keys; polars and DuckDB parse types only. End to end, polars' scan_csv "
-        "and DuckDB's read_csv read only the four columns the query needs (projection "
-        "pushdown); ours loads and validates all eight.",
-        f"All engines agree: {len(ours_rows)} groups, {ours['persons']:,} persons "
-        "(end-to-end CSVs and in-memory answers compared after sorting).",
-        "Load average (1, 5, 15 min) at the start: "
-        + ", ".join(f"{x:.2f}" for x in load_before)
-        + "; at the end: "
-        + ", ".join(f"{x:.2f}" for x in os.getloadavg())
-        + f" (on {os.cpu_count()} cores: above that, other work competed for them).",
-    ]
-    env_lines = [f"* {k}: {v}" for k, v in env.items()]
-    raw = {
-        "ours": ours,
-        "polars_load_s": pl_load_s,
-        "polars_load_cpu_s": pl_load_cpu,
-        "polars_agg_s": pl_agg,
-        "duckdb_load_s": dk_load_s,
-        "duckdb_load_cpu_s": dk_load_cpu,
-        "duckdb_agg_s": dk_agg,
-        "end_to_end": e2e,
-    }
-    text = "\n".join(md)
-    print()
-    print(text)
-    print()
-    for n in notes:
+    env = environment(os.path.abspath(args.root), plain)
+    for k, v in env.items():
+        print(f"{k}: {v}", file=sys.stderr)
+    targets, _ = targets_table(plain, quoted, reals)
+    detail = detail_table(plain, quoted, reals)
+    notes = notes_of(args, plain, quoted, reals, load_before)
+    queries = [f"real {i}: `refugee-data {r['cli']}`" for i, r in enumerate(reals, 1)]
+    print("\n## Targets of issue 11\n\n" + targets + "\n\n## Every step\n\n" + detail + "\n")
+    for n in notes + queries:
         print(f"* {n}")
-    with open(os.path.join(work, "results.md"), "w") as f:
-        f.write("# refugee-data vs polars vs DuckDB\n\n")
-        f.write(f"Query: sum of count and rows by month, origin and source, on one generated "
-                f"`deportations.csv` ({rows:,} rows, {size:,} bytes).\n\n")
-        f.write(text + "\n\n")
-        f.write("\n".join(f"* {n}" for n in notes) + "\n\n## Environment\n\n")
-        f.write("\n".join(env_lines) + "\n\n## Every run (seconds; RSS in bytes)\n\n```json\n")
+    raw = {"plain": {k: plain[k] for k in ("size", "rows", "ours", "polars", "duckdb",
+                                            "methods", "e2e")},
+           "quoted": {k: quoted[k] for k in ("size", "rows", "ours", "polars", "duckdb",
+                                              "methods", "e2e")},
+           "real": [{"query": r["cli"], "e2e": r["e2e"]} for r in reals]}
+    for part in ("plain", "quoted"):
+        for k in ("polars", "duckdb"):
+            raw[part][k] = {m: v for m, v in raw[part][k].items() if m != "answers"}
+    results = os.path.join(os.path.abspath(args.work), "results.md")
+    with open(results, "w") as f:
+        f.write("# refugee-data vs polars vs DuckDB\n\n## Targets of issue 11\n\n")
+        f.write(targets + "\n\n## Every step\n\n" + detail + "\n\n")
+        f.write("\n".join(f"* {n}" for n in notes + queries) + "\n\n## Environment\n\n")
+        f.write("\n".join(f"* {k}: {v}" for k, v in env.items()))
+        f.write("\n\n## Every run (seconds; RSS in bytes)\n\n```json\n")
         f.write(json.dumps(raw, indent=1) + "\n```\n")
-    print(f"\nwritten: {os.path.join(work, 'results.md')}", file=sys.stderr)
+    print(f"\nwritten: {results}", file=sys.stderr)
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] == "inmem-polars":
+    cmd = sys.argv[1] if len(sys.argv) > 1 else ""
+    if cmd == "inmem-polars":
         inmem_polars(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]))
-    elif len(sys.argv) > 1 and sys.argv[1] == "inmem-duckdb":
+    elif cmd == "inmem-duckdb":
         inmem_duckdb(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]))
-    elif len(sys.argv) > 1 and sys.argv[1] == "e2e-polars":
-        e2e_polars(sys.argv[2], sys.argv[3], sys.argv[4])
-    elif len(sys.argv) > 1 and sys.argv[1] == "e2e-duckdb":
-        e2e_duckdb(sys.argv[2], sys.argv[3])
+    elif cmd == "e2e":
+        e2e_child(sys.argv[2], sys.argv[3], sys.argv[4])
+    elif cmd == "quote":
+        quote_copy(sys.argv[2], sys.argv[3])
     else:
         main()
