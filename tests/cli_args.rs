@@ -81,7 +81,7 @@ fn each_command_help_describes_every_flag() {
     let mut window = strings(&["--days", "--from", "--to", "--safe-csv"]);
     window.extend(Dimension::categorical(Table::Statements).iter().map(|&d| flag("statement-", d)));
     window.extend(Dimension::categorical(Table::Deportations).iter().map(|&d| flag("flow-", d)));
-    let import = ["--out", "--delimiter"];
+    let import = ["--out", "--delimiter", "--encoding"];
     let unhcr = [&import[..], &["--mid-year", "--years"]].concat();
     let hxl = [
         &import[..],
@@ -451,6 +451,24 @@ fn import_reads_a_semicolon_file_and_writes_canonical_files() {
     assert!(want.1.lines().count() > 2);
     let got = import("import-semicolon", &semicolons, &["--delimiter", ";"]);
     assert_eq!(got, want);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn import_decodes_a_utf16_file() {
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/unhcr_population_excerpt.csv");
+    let text = std::fs::read_to_string(&fixture).unwrap();
+    let dir = temp_dir("import-utf16");
+    let utf16 = dir.join("population.csv");
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    std::fs::write(&utf16, bytes).unwrap();
+    let want = import("import-utf8", &fixture, &[]);
+    assert_eq!(want.0, Some(0), "{}", want.2);
+    assert_eq!(import("import-utf16-out", &utf16, &["--encoding", "utf-16"]), want);
+    // Without the option the file is refused, not misread.
+    assert_eq!(import("import-utf16-plain", &utf16, &[]).0, Some(1));
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -60,6 +60,25 @@ impl Encoding {
         }
     }
 
+    /// `reader`'s bytes decoded from this encoding to UTF-8 (`reader` itself
+    /// for UTF-8), for input that does not go through [`Loader::read`]
+    /// (the UNHCR and HXL importers, for instance). Invalid bytes are an
+    /// `InvalidData` error naming their offset.
+    ///
+    /// [`Loader::read`]: crate::Loader::read
+    ///
+    /// ```
+    /// use std::io::Read;
+    /// use refugee_data::Encoding;
+    /// let mut text = String::new();
+    /// Encoding::Windows1252.reader(&b"C\xF4te d'Ivoire \x80"[..]).read_to_string(&mut text)?;
+    /// assert_eq!(text, "Côte d'Ivoire €");
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn reader<'a, R: io::Read + 'a>(self, reader: R) -> Box<dyn io::Read + 'a> {
+        decoded(reader, self)
+    }
+
     fn decoder(self) -> Option<encoding_rs::Decoder> {
         match self {
             Encoding::Utf8 => None,

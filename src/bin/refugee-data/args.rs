@@ -326,9 +326,17 @@ pub(crate) struct ImportCommon {
     /// Field separator of the imported files: one ASCII character (`;`), or `tab` [default: ,]
     ///
     /// The files of --out DIR are canonical (comma-separated) whatever this
-    /// is. Imported files are read as UTF-8.
+    /// is.
     #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
     pub(crate) delimiter: Option<u8>,
+
+    /// Character encoding of the imported files [default: utf-8]
+    ///
+    /// The files are decoded to UTF-8 before they are read; latin1 is read
+    /// as windows-1252, and utf-16 by its byte-order mark (little-endian
+    /// without one). The files of --out DIR are UTF-8 whatever this is.
+    #[arg(long, value_name = "ENCODING", value_parser = encoding_parser(), ignore_case = true)]
+    pub(crate) encoding: Option<Encoding>,
 }
 
 /// `import unhcr`.

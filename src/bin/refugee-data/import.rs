@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use refugee_data::{
-    import_hxl, import_unhcr, thousands, Dataset, HxlMapping, HxlParts, HxlTarget, ImportReport,
-    LoadReport, Loader, PopulationType, ReturnKind, Table, UnhcrOptions,
+    import_hxl, import_unhcr, thousands, Dataset, Encoding, HxlMapping, HxlParts, HxlTarget,
+    ImportReport, LoadReport, Loader, PopulationType, ReturnKind, Table, UnhcrOptions,
 };
 
 use crate::args::{Global, HxlArgs, ImportArgs, ImportCommon, ImportKind, Input, UnhcrArgs};
@@ -33,6 +33,7 @@ struct Request {
     files: Vec<PathBuf>,
     out: PathBuf,
     delimiter: Option<u8>,
+    encoding: Option<Encoding>,
     lenient: bool,
 }
 
@@ -79,11 +80,18 @@ fn request(global: &Global, kind: &ImportKind) -> Result<Request, Failure> {
         ImportKind::Hxl(a) => (&a.common, Kind::Hxl(Box::new(hxl_mapping(a)?)), "import hxl"),
         ImportKind::Other(words) => return Err(unknown_kind(words)),
     };
-    let ImportCommon { files, out, delimiter } = common;
+    let ImportCommon { files, out, delimiter, encoding } = common;
     let Some(out) = out.clone() else {
         return Err(Failure::Usage("import needs --out DIR".into(), command));
     };
-    Ok(Request { kind, files: files.clone(), out, delimiter: *delimiter, lenient: global.lenient })
+    Ok(Request {
+        kind,
+        files: files.clone(),
+        out,
+        delimiter: *delimiter,
+        encoding: *encoding,
+        lenient: global.lenient,
+    })
 }
 
 /// `import csv ...`: the kinds there are, and the nearest.
@@ -128,7 +136,9 @@ fn import(
         let file = File::open(path)
             .map_err(|e| Failure::Data(format!("{}: {e}", hints::escape(&name))))?;
         let size = file.metadata().map_or(0, |m| m.len());
-        let reader = BufReader::with_capacity(1 << 16, progress::bar(&name, size).wrap_read(file));
+        let read = progress::bar(&name, size).wrap_read(file);
+        let decoded = request.encoding.unwrap_or_default().reader(read);
+        let reader = BufReader::with_capacity(1 << 16, decoded);
         let report = match &request.kind {
             Kind::Unhcr(options) => import_unhcr(&mut loader, &name, reader, options)?,
             Kind::Hxl(mapping) => import_hxl(&mut loader, &name, reader, mapping)?,
