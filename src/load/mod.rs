@@ -7,6 +7,8 @@
 
 mod batch;
 mod blocks;
+#[cfg(feature = "arrow")]
+mod columnar;
 mod dedup;
 mod fields;
 mod header;
