@@ -110,7 +110,7 @@ impl Dataset {
     /// let ds = Dataset::sample();
     /// let batch = ds.to_arrow(Table::Registrations);
     /// assert_eq!(batch.num_rows(), ds.len(Table::Registrations));
-    /// let names: Vec<&str> = batch.schema().fields().iter().map(|f| f.name().as_str()).collect();
+    /// let names: Vec<&str> = batch.schema_ref().fields().iter().map(|f| f.name().as_str()).collect();
     /// assert_eq!(names, ["date", "origin", "host", "population", "count", "source", "reference"]);
     /// let first = ds.registrations().next().unwrap();
     /// let counts = batch.column(4).as_any().downcast_ref::<UInt64Array>().unwrap();
