@@ -5,7 +5,6 @@
 #![cfg(feature = "parquet")]
 
 #[path = "../examples/gen/mod.rs"]
-#[allow(dead_code)]
 mod gen;
 
 use std::sync::Arc;

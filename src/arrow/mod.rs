@@ -204,9 +204,9 @@ impl QueryResult {
         let names = self.columns();
         let mut fields = Vec::with_capacity(names.len());
         let mut columns: Vec<ArrayRef> = Vec::with_capacity(names.len());
-        for d in 0..nd {
+        for (d, name) in names.iter().take(nd).enumerate() {
             let labels = self.rows().map(|r| Some(r.key(d)));
-            fields.push(Field::new(names[d], DataType::Utf8, false));
+            fields.push(Field::new(*name, DataType::Utf8, false));
             columns.push(Arc::new(labels.collect::<arrow_array::StringArray>()));
         }
         for m in 0..nm {

@@ -3,7 +3,8 @@
 //! `Dataset::query`:
 //!
 //! 1. a stock: Afghan refugees in Pakistan and Iran at the end of each year
-//!    (UNHCR), where SQL must keep the crate's stock rule itself: each
+//!    (UNHCR), read from the Hive layout (`registrations/year=2023/...`),
+//!    where SQL must keep the crate's stock rule itself: each
 //!    series (origin, host, population, source) gives its latest
 //!    observation inside each year, never a sum over the year;
 //! 2. a flow: UNHCR's refugee returns from Pakistan and Iran each year,
@@ -25,19 +26,21 @@ type Rows = Vec<(String, String, u64)>;
 
 /// The stock rule in SQL: the latest observation of each series in each
 /// year, then the sum over the series of each output group.
+/// The year is the Hive layout's `year` folder (`date_part('year', date)`
+/// on the single files is the same).
 const STOCK_SQL: &str = "
 WITH latest AS (
-    SELECT date, host, count,
+    SELECT year, host, count,
            ROW_NUMBER() OVER (
-               PARTITION BY origin, host, population, source, date_part('year', date)
+               PARTITION BY origin, host, population, source, year
                ORDER BY date DESC) AS nth
-    FROM registrations
+    FROM registrations_by_year
     WHERE origin = 'AFG' AND host IN ('PAK', 'IRN')
       AND population = 'refugees' AND source = 'UNHCR'
 )
-SELECT CAST(date_part('year', date) AS BIGINT) AS year, host, SUM(count) AS persons
+SELECT year, host, SUM(count) AS persons
 FROM latest WHERE nth = 1
-GROUP BY 1, host ORDER BY 1, host";
+GROUP BY year, host ORDER BY year, host";
 
 /// Flows are summed into the year of their `date`: the `year` folder.
 const FLOW_SQL: &str = "
@@ -122,11 +125,14 @@ async fn register(ctx: &SessionContext, dir: &Path) -> Result<(), Box<dyn std::e
             return Err(format!("{}: {n} rows in DataFusion", table.name()).into());
         }
     }
-    let by_year = dir.join("by-year").join("deportations");
-    let options = ParquetReadOptions::default()
-        .table_partition_cols(vec![("year".to_string(), DataType::Int32)]);
-    let path = format!("{}/", by_year.to_str().ok_or("not UTF-8")?);
-    ctx.register_parquet("deportations_by_year", &path, options).await?;
+    for table in [Table::Registrations, Table::Deportations] {
+        let by_year = dir.join("by-year").join(table.name());
+        let options = ParquetReadOptions::default()
+            .table_partition_cols(vec![("year".to_string(), DataType::Int32)]);
+        let path = format!("{}/", by_year.to_str().ok_or("not UTF-8")?);
+        let name = format!("{}_by_year", table.name());
+        ctx.register_parquet(name.as_str(), &path, options).await?;
+    }
     Ok(())
 }
 
