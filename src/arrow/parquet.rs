@@ -88,6 +88,9 @@ impl Dataset {
         out: W,
         file: &str,
     ) -> Result<(), Error> {
+        // Deprecated (renamed) in arrow-rs 59; kept for the versions that
+        // build with the crate's minimum Rust version.
+        #[allow(deprecated)]
         let props = WriterProperties::builder()
             .set_compression(Compression::SNAPPY)
             .set_max_row_group_size(ROW_GROUP)

@@ -583,7 +583,7 @@ impl Loader {
     /// assert_eq!(ds.registrations().next().unwrap().count, 1_987_717);
     /// assert_eq!(
     ///     report.rejections()[0].to_string(),
-    ///     r#"registrations.arrow:2: column "origin": "Atlantis" is not a known country name or ISO 3166-1 code"#
+    ///     r#"registrations.arrow:2: column "origin": "Atlantis" is not a known country (expected an ISO 3166 code or an English country name)"#
     /// );
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
