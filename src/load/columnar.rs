@@ -486,16 +486,22 @@ fn stop(loader: &mut Loader, table: Table, file: &str, batch: &mut Batch, error:
     }
 }
 
+/// Rows reserved at most before reading, whatever a file says it holds
+/// (its metadata is not trusted); the columns grow by doubling beyond.
+const RESERVE_AT_MOST: u64 = 1 << 20;
+
 /// Loads the rows of `batches`, numbered from 1 across them; `schema` is
-/// the file's, checked (and its unknown columns reported) before any row.
+/// the file's, checked (and its unknown columns reported) before any row;
+/// `rows` is how many rows the file says it holds.
 pub(crate) fn read_batches(
     loader: &mut Loader,
     table: Table,
     file: &str,
-    schema: &Schema,
+    (schema, rows): (&Schema, u64),
     batches: impl Iterator<Item = Result<RecordBatch, Error>>,
 ) -> Result<(), Error> {
     map_columns(table, file, schema, Some(&mut loader.report.warnings))?;
+    loader.reserve(table, rows.min(RESERVE_AT_MOST) as usize);
     let t = table as usize;
     let kinds = kinds(table);
     let map: Vec<Option<usize>> = (0..kinds.len()).map(Some).collect();
@@ -515,7 +521,6 @@ pub(crate) fn read_batches(
                 None => Col::Absent,
             })
             .collect();
-        loader.reserve(table, rb.num_rows());
         for i in 0..rb.num_rows() {
             row += 1;
             loader.report.read[t] += 1;
@@ -593,9 +598,10 @@ impl Loader {
         file: &str,
         batches: impl IntoIterator<Item = &'b RecordBatch>,
     ) -> Result<(), Error> {
-        let mut batches = batches.into_iter().peekable();
-        let Some(schema) = batches.peek().map(|b| b.schema()) else { return Ok(()) };
-        read_batches(self, table, file, &schema, batches.map(|b| Ok(b.clone())))
+        let batches: Vec<&RecordBatch> = batches.into_iter().collect();
+        let Some(schema) = batches.first().map(|b| b.schema()) else { return Ok(()) };
+        let rows = batches.iter().map(|b| b.num_rows() as u64).sum();
+        read_batches(self, table, file, (&schema, rows), batches.into_iter().map(|b| Ok(b.clone())))
     }
 }
 
@@ -638,6 +644,7 @@ mod parquet_files {
             ParquetRecordBatchReaderBuilder::try_new(input).map_err(|e| unreadable(file, e))
         })?;
         let schema = builder.schema().clone();
+        let rows = builder.metadata().file_metadata().num_rows().max(0) as u64;
         let at = map_columns(table, file, &schema, None)?;
         let mask = ProjectionMask::roots(builder.parquet_schema(), at.iter().flatten().copied());
         let mut reader = guarded(file, || {
@@ -650,7 +657,7 @@ mod parquet_files {
         let batches = std::iter::from_fn(|| {
             guarded(file, || reader.next().transpose().map_err(|e| unreadable(file, e))).transpose()
         });
-        read_batches(loader, table, file, &schema, batches)
+        read_batches(loader, table, file, (&schema, rows), batches)
     }
 
     impl Loader {
