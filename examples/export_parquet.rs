@@ -17,7 +17,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let loaded;
     let ds = match args.next() {
         Some(dir) => {
+            let start = Instant::now();
             loaded = Dataset::load_dir(dir)?;
+            println!("CSV files loaded in {:.2?}", start.elapsed());
             &loaded
         }
         None => Dataset::sample(),
