@@ -523,3 +523,37 @@ fn a_query_result_as_arrow_has_its_columns_and_values() {
         assert_eq!(Some(cumulative.value(i) as u64), row.cumulative());
     }
 }
+
+#[test]
+fn rows_are_numbered_across_row_groups_and_batches() {
+    let n = 20_000;
+    let counts: Vec<i64> = (0..n).map(|i| if i == 16_999 { -1 } else { i }).collect();
+    let dates: Vec<String> = (0..n)
+        .map(|i| format!("{}-{:02}-{:02}", 1950 + i / 336, i / 28 % 12 + 1, i % 28 + 1))
+        .collect();
+    let dates: Vec<&str> = dates.iter().map(String::as_str).collect();
+    let n = n as usize;
+    let batch = RecordBatch::try_from_iter([
+        ("date", strings(&dates)),
+        ("origin", strings(&vec!["AFG"; n])),
+        ("host", strings(&vec!["PAK"; n])),
+        ("kind", strings(&vec!["deported"; n])),
+        ("count", Arc::new(Int64Array::from(counts)) as ArrayRef),
+        ("source", strings(&vec!["IOM DTM"; n])),
+    ])
+    .unwrap();
+    let props = parquet::file::properties::WriterProperties::builder()
+        .set_max_row_group_size(3_000)
+        .build();
+    let mut bytes = Vec::new();
+    let mut w = ArrowWriter::try_new(&mut bytes, batch.schema(), Some(props)).unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+    let (ds, rejections) = lenient_parquet(Table::Deportations, "d.parquet", &bytes);
+    assert_eq!(ds.len(Table::Deportations), n - 1);
+    assert_eq!(
+        rejections,
+        ["d.parquet:17000: column \"count\": \"-1\" is not a count (expected a non-negative \
+          integer, digits only)"]
+    );
+}
