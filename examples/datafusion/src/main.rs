@@ -151,8 +151,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let result = async {
         let ctx = SessionContext::new();
         register(&ctx, &dir).await?;
-        check("Afghan refugees at the end of each year (stock)", &ours(&stock_query())?, &sql(&ctx, STOCK_SQL).await?)?;
-        check("UNHCR refugee returns each year (flow)", &ours(&flow_query()?)?, &sql(&ctx, FLOW_SQL).await?)?;
+        check(
+            "Afghan refugees at the end of each year (stock)",
+            &ours(&stock_query())?,
+            &sql(&ctx, STOCK_SQL).await?,
+        )?;
+        check(
+            "UNHCR refugee returns each year (flow)",
+            &ours(&flow_query()?)?,
+            &sql(&ctx, FLOW_SQL).await?,
+        )?;
         Ok::<(), Box<dyn std::error::Error>>(())
     }
     .await;
