@@ -119,6 +119,20 @@ pub enum Error {
         /// The repeated column name.
         column: String,
     },
+    /// A column of an Arrow batch or a Parquet file has a type that cannot
+    /// hold the column's values (a count of strings or floats, a date of
+    /// integers).
+    #[error("{file}: column \"{column}\" is of type {found} (expected {expected})")]
+    ColumnType {
+        /// The file name.
+        file: String,
+        /// The column, as the contract names it.
+        column: String,
+        /// The type found, as Arrow names it (`Float64`).
+        found: String,
+        /// The types the column may have.
+        expected: String,
+    },
     /// A file's bytes are not UTF-8 text in the place where it matters (the header).
     #[error("{file}:{line}: {message}")]
     Format {

@@ -94,6 +94,8 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "arrow")]
+mod arrow;
 #[cfg(feature = "chart")]
 pub mod chart;
 pub mod cookbook;
@@ -130,6 +132,11 @@ pub use crate::sources::{
 /// The date type of every record and query bound (re-exported from
 /// `chrono`), with [`Datelike`] for its year, month and day.
 pub use chrono::{Datelike, NaiveDate};
+
+/// The Arrow crates of [`Dataset::to_arrow`] and [`Loader::read_arrow`]
+/// (feature `arrow`), re-exported so that their types match this crate's.
+#[cfg(feature = "arrow")]
+pub use {arrow_array, arrow_schema};
 
 /// The README's examples, compiled and run as doc tests.
 #[cfg(doctest)]

@@ -7,6 +7,8 @@
 
 mod batch;
 mod blocks;
+#[cfg(feature = "arrow")]
+mod columnar;
 #[cfg(feature = "encoding")]
 mod decode;
 mod dedup;

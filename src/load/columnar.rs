@@ -1,0 +1,728 @@
+//! Loading Arrow record batches and Parquet files with the canonical
+//! loader's rules: each row is parsed field by field by the tables' own
+//! row parser (through [`FieldSource`]), then checked for duplicates and
+//! overlapping flows and counted exactly as a CSV row is.
+//!
+//! Positions: a row is named by its 1-based number in the file (the first
+//! row is 1), shown where a CSV file shows a line (`deportations.parquet:14:
+//! column "count": ...`); the schema, in a CSV file's header's place, is
+//! position 0.
+//!
+//! Types accepted, column by column: dates as `Date32`, `Date64`, a
+//! timestamp without time zone at midnight, or a `YYYY-MM-DD` string;
+//! counts as any signed or unsigned integer type (a negative value is a
+//! rejection); countries, vocabulary values and texts as `Utf8`,
+//! `LargeUtf8`, `Utf8View` or a dictionary of those; a column of the `Null`
+//! type as all empty. Any other type is one [`Error::ColumnType`].
+
+use std::cell::Cell;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{
+    Int16Type, Int32Type, Int64Type, Int8Type, TimestampMicrosecondType, TimestampMillisecondType,
+    TimestampNanosecondType, TimestampSecondType, UInt16Type, UInt32Type, UInt64Type, UInt8Type,
+};
+use arrow_array::{Array, PrimitiveArray, RecordBatch};
+use arrow_schema::{DataType, Schema, TimeUnit};
+
+use super::batch::{flush, reject, too_many_rows, Batch, BATCH};
+use super::{Loader, Problem, Rejection};
+use crate::arrow::{kinds, ArrowKind};
+use crate::dataset::{
+    DeportationColumns, FieldSource, Interner, RegistrationColumns, StatementColumns, NO_COUNTRY,
+    NO_DAY,
+};
+use crate::record::{date_of_day, days_from_civil, parse_date, DateError, Day, Vocabulary};
+use crate::{Country, Dataset, Error, Table};
+
+/// The position of the schema in messages (a CSV file's header is line 1).
+const SCHEMA: u64 = 0;
+
+/// The strings of one column.
+enum Strs<'a> {
+    Utf8(&'a arrow_array::StringArray),
+    Large(&'a arrow_array::LargeStringArray),
+    View(&'a arrow_array::StringViewArray),
+    /// A dictionary: its keys as indexes into `values`.
+    Dict {
+        array: &'a dyn Array,
+        keys: Vec<usize>,
+        values: Box<Strs<'a>>,
+    },
+}
+
+impl<'a> Strs<'a> {
+    fn of(array: &'a dyn Array) -> Option<Strs<'a>> {
+        Some(match array.data_type() {
+            DataType::Utf8 => Strs::Utf8(array.as_string::<i32>()),
+            DataType::LargeUtf8 => Strs::Large(array.as_string::<i64>()),
+            DataType::Utf8View => Strs::View(array.as_string_view()),
+            DataType::Dictionary(_, _) => {
+                let dict = array.as_any_dictionary_opt()?;
+                let values = Strs::of(dict.values().as_ref())?;
+                // An empty dictionary has only null keys.
+                let keys =
+                    if dict.values().is_empty() { Vec::new() } else { dict.normalized_keys() };
+                Strs::Dict { array, keys, values: Box::new(values) }
+            }
+            _ => return None,
+        })
+    }
+
+    /// Row `i`'s bytes; `None` for null.
+    fn get(&self, i: usize) -> Option<&'a [u8]> {
+        match self {
+            Strs::Utf8(a) => (!a.is_null(i)).then(|| a.value(i).as_bytes()),
+            Strs::Large(a) => (!a.is_null(i)).then(|| a.value(i).as_bytes()),
+            Strs::View(a) => (!a.is_null(i)).then(|| a.value(i).as_bytes()),
+            Strs::Dict { array, keys, values } => {
+                if array.is_null(i) {
+                    None
+                } else {
+                    values.get(*keys.get(i)?)
+                }
+            }
+        }
+    }
+}
+
+/// Runs `$body` with `$a` bound to `$array` as the primitive array of the
+/// integer type `$dt`; `None` for other types.
+macro_rules! on_ints {
+    ($dt:expr, $array:expr, $a:ident => $body:expr) => {
+        match $dt {
+            DataType::Int8 => Some({
+                let $a = $array.as_primitive::<Int8Type>();
+                $body
+            }),
+            DataType::Int16 => Some({
+                let $a = $array.as_primitive::<Int16Type>();
+                $body
+            }),
+            DataType::Int32 => Some({
+                let $a = $array.as_primitive::<Int32Type>();
+                $body
+            }),
+            DataType::Int64 => Some({
+                let $a = $array.as_primitive::<Int64Type>();
+                $body
+            }),
+            DataType::UInt8 => Some({
+                let $a = $array.as_primitive::<UInt8Type>();
+                $body
+            }),
+            DataType::UInt16 => Some({
+                let $a = $array.as_primitive::<UInt16Type>();
+                $body
+            }),
+            DataType::UInt32 => Some({
+                let $a = $array.as_primitive::<UInt32Type>();
+                $body
+            }),
+            DataType::UInt64 => Some({
+                let $a = $array.as_primitive::<UInt64Type>();
+                $body
+            }),
+            _ => None,
+        }
+    };
+}
+
+/// The integers of one count column, widened.
+enum Ints<'a> {
+    Signed(&'a dyn Array, Vec<i64>),
+    Unsigned(&'a dyn Array, &'a [u64]),
+}
+
+/// The values of one date column.
+enum Dates<'a> {
+    /// Days since 1970-01-01.
+    Days(&'a PrimitiveArray<arrow_array::types::Date32Type>),
+    /// Units since 1970-01-01 00:00, and the units in a day.
+    Units(&'a dyn Array, &'a [i64], i64),
+    /// `YYYY-MM-DD` strings.
+    Text(Strs<'a>),
+}
+
+/// One column of a batch, as the loader reads it.
+enum Col<'a> {
+    /// The column is not in the file, or is of the `Null` type.
+    Absent,
+    Strs(Strs<'a>),
+    Ints(Ints<'a>),
+    Dates(Dates<'a>),
+}
+
+fn units(array: &dyn Array) -> Option<(&[i64], i64)> {
+    const DAY: i64 = 86_400;
+    Some(match array.data_type() {
+        DataType::Date64 => {
+            (array.as_primitive::<arrow_array::types::Date64Type>().values(), DAY * 1000)
+        }
+        DataType::Timestamp(_, Some(_)) => return None,
+        DataType::Timestamp(TimeUnit::Second, None) => {
+            (array.as_primitive::<TimestampSecondType>().values(), DAY)
+        }
+        DataType::Timestamp(TimeUnit::Millisecond, None) => {
+            (array.as_primitive::<TimestampMillisecondType>().values(), DAY * 1_000)
+        }
+        DataType::Timestamp(TimeUnit::Microsecond, None) => {
+            (array.as_primitive::<TimestampMicrosecondType>().values(), DAY * 1_000_000)
+        }
+        DataType::Timestamp(TimeUnit::Nanosecond, None) => {
+            (array.as_primitive::<TimestampNanosecondType>().values(), DAY * 1_000_000_000)
+        }
+        _ => return None,
+    })
+}
+
+/// The column as `kind` reads it; `None` when its type cannot hold `kind`.
+fn view(kind: ArrowKind, array: &dyn Array) -> Option<Col<'_>> {
+    if *array.data_type() == DataType::Null {
+        return Some(Col::Absent);
+    }
+    Some(match kind {
+        ArrowKind::Date => Col::Dates(match array.data_type() {
+            DataType::Date32 => Dates::Days(array.as_primitive()),
+            _ => match units(array) {
+                Some((values, per_day)) => Dates::Units(array, values, per_day),
+                None => Dates::Text(Strs::of(array)?),
+            },
+        }),
+        ArrowKind::Count => Col::Ints(match array.data_type() {
+            DataType::UInt64 => Ints::Unsigned(array, array.as_primitive::<UInt64Type>().values()),
+            // Every other integer type fits in i64 (the UInt64 case is above);
+            // the macro's Int64 arm casts i64 to itself.
+            #[allow(clippy::unnecessary_cast)]
+            dt => Ints::Signed(
+                array,
+                on_ints!(dt, array, a => a.values().iter().map(|&v| v as i64).collect())?,
+            ),
+        }),
+        ArrowKind::Country | ArrowKind::Word | ArrowKind::Text => Col::Strs(Strs::of(array)?),
+    })
+}
+
+/// What a column of `kind` may be, for messages.
+fn expected(kind: ArrowKind) -> &'static str {
+    match kind {
+        ArrowKind::Date => {
+            "Date32, Date64, a timestamp without time zone, or a string of YYYY-MM-DD dates"
+        }
+        ArrowKind::Count => "an integer type (UInt64, or any signed or unsigned integer)",
+        _ => "a string type (Utf8, LargeUtf8, Utf8View, or a dictionary of strings)",
+    }
+}
+
+/// The position in `schema` of each of the table's columns, found by
+/// trimmed case-insensitive name, each of a type that can hold its values.
+/// Unknown columns are one warning when `warnings` is given.
+fn map_columns(
+    table: Table,
+    file: &str,
+    schema: &Schema,
+    warnings: Option<&mut Vec<String>>,
+) -> Result<Vec<Option<usize>>, Error> {
+    let specs = Dataset::specs(table);
+    let mut map = vec![None; specs.len()];
+    let mut unknown = Vec::new();
+    for (i, field) in schema.fields().iter().enumerate() {
+        let name = field.name().trim();
+        match specs.iter().position(|s| s.name.eq_ignore_ascii_case(name)) {
+            Some(s) if map[s].is_some() => {
+                let column = specs[s].name.to_string();
+                return Err(Error::DuplicateColumn {
+                    file: file.to_string(),
+                    line: SCHEMA,
+                    column,
+                });
+            }
+            Some(s) => map[s] = Some(i),
+            None => unknown.push(format!("\"{}\"", crate::text::cut(name))),
+        }
+    }
+    let missing: Vec<String> = specs
+        .iter()
+        .zip(&map)
+        .filter(|(spec, found)| spec.required && found.is_none())
+        .map(|(spec, _)| spec.name.to_string())
+        .collect();
+    if !missing.is_empty() {
+        let mut header: Vec<String> = schema
+            .fields()
+            .iter()
+            .take(50)
+            .map(|f| crate::text::cut(f.name()).into_owned())
+            .collect();
+        if schema.fields().len() > 50 {
+            header.push(format!("... and {} more", schema.fields().len() - 50));
+        }
+        return Err(Error::MissingColumns {
+            file: file.to_string(),
+            line: SCHEMA,
+            missing,
+            header,
+        });
+    }
+    for ((spec, kind), at) in specs.iter().zip(kinds(table)).zip(&map) {
+        let Some(at) = *at else { continue };
+        let found = schema.field(at).data_type();
+        if view(*kind, arrow_array::new_empty_array(found).as_ref()).is_none() {
+            return Err(Error::ColumnType {
+                file: file.to_string(),
+                column: spec.name.to_string(),
+                found: found.to_string(),
+                expected: expected(*kind).to_string(),
+            });
+        }
+    }
+    if let Some(warnings) = warnings {
+        warnings.extend(super::unknown_columns(file, SCHEMA, &unknown));
+    }
+    Ok(map)
+}
+
+/// One row of a batch being parsed.
+struct ArrowRow<'a, 'b> {
+    cols: &'b [Col<'a>],
+    i: usize,
+    file: &'b str,
+    row: u64,
+    field_limit: usize,
+    /// The row's `date`, once read, for the period check.
+    date: Cell<Option<Day>>,
+}
+
+type Parsed<T> = Result<T, Box<Rejection>>;
+
+/// The first and last days of the contract's years.
+const FIRST_DAY: Day = days_from_civil(1900, 1, 1);
+const LAST_DAY: Day = days_from_civil(2100, 12, 31);
+
+impl ArrowRow<'_, '_> {
+    fn col(&self, col: Option<usize>) -> &Col<'_> {
+        col.and_then(|c| self.cols.get(c)).unwrap_or(&Col::Absent)
+    }
+
+    #[cold]
+    fn reject(&self, name: &str, value: &[u8], problem: Problem) -> Box<Rejection> {
+        Box::new(Rejection::new(self.file, self.row, problem).at(name, value))
+    }
+
+    #[cold]
+    fn empty(&self, name: &str) -> Box<Rejection> {
+        self.reject(name, b"", Problem::Empty)
+    }
+
+    /// Row's string in a string column, checked against the field limit.
+    fn string(&self, col: Option<usize>, name: &str) -> Parsed<Option<&[u8]>> {
+        let Col::Strs(s) = self.col(col) else { return Ok(None) };
+        match s.get(self.i) {
+            Some(b) if b.len() > self.field_limit => {
+                let problem = Problem::FieldTooLong { bytes: b.len(), limit: self.field_limit };
+                Err(self.reject(name, b, problem))
+            }
+            other => Ok(other),
+        }
+    }
+
+    /// The row's date as a day number (any integer, not yet range
+    /// checked), `None` when empty.
+    fn day(&self, col: Option<usize>, name: &str) -> Parsed<Option<i64>> {
+        let Col::Dates(d) = self.col(col) else { return Ok(None) };
+        let i = self.i;
+        match d {
+            Dates::Days(a) => Ok((!a.is_null(i)).then(|| a.value(i) as i64)),
+            Dates::Units(a, values, per_day) => {
+                if a.is_null(i) {
+                    return Ok(None);
+                }
+                let v = values[i];
+                if v.rem_euclid(*per_day) != 0 {
+                    let problem = Problem::Invalid(
+                        "is a time past midnight (expected a date: a timestamp at midnight)".into(),
+                    );
+                    return Err(self.reject(name, v.to_string().as_bytes(), problem));
+                }
+                Ok(Some(v.div_euclid(*per_day)))
+            }
+            Dates::Text(s) => {
+                let Some(b) = s.get(i) else { return Ok(None) };
+                if b.is_empty() {
+                    return Ok(None);
+                }
+                parse_date(b).map(|d| Some(d as i64)).map_err(|e| {
+                    let problem = match e {
+                        DateError::Malformed => Problem::MalformedDate,
+                        DateError::NotCalendar => Problem::NotCalendarDate,
+                        DateError::OutOfRange => Problem::DateOutOfRange,
+                    };
+                    self.reject(name, b, problem)
+                })
+            }
+        }
+    }
+
+    /// A day number in the contract's years.
+    fn in_range(&self, day: i64, name: &str) -> Parsed<Day> {
+        match Day::try_from(day) {
+            Ok(d) if (FIRST_DAY..=LAST_DAY).contains(&d) => Ok(d),
+            _ => {
+                let shown = chrono::NaiveDate::from_ymd_opt(1970, 1, 1)
+                    .and_then(|epoch| epoch.checked_add_signed(chrono::TimeDelta::try_days(day)?))
+                    .map_or_else(|| format!("day {day} from 1970-01-01"), |d| d.to_string());
+                Err(self.reject(name, shown.as_bytes(), Problem::DateOutOfRange))
+            }
+        }
+    }
+}
+
+impl FieldSource for ArrowRow<'_, '_> {
+    type Error = Box<Rejection>;
+
+    fn date(&self, col: Option<usize>, name: &'static str) -> Parsed<Day> {
+        let day = self.day(col, name)?.ok_or_else(|| self.empty(name))?;
+        let day = self.in_range(day, name)?;
+        self.date.set(Some(day));
+        Ok(day)
+    }
+
+    fn period_start(&self, col: Option<usize>, name: &'static str) -> Parsed<Day> {
+        let Some(start) = self.day(col, name)? else { return Ok(NO_DAY) };
+        let start = self.in_range(start, name)?;
+        let date = self.date.get().expect("date is read before period_start");
+        if start > date {
+            let text = date_of_day(start).to_string();
+            let date = date_of_day(date).to_string();
+            return Err(self.reject(name, text.as_bytes(), Problem::PeriodAfterDate { date }));
+        }
+        Ok(start)
+    }
+
+    fn count(&self, col: Option<usize>, name: &'static str) -> Parsed<u64> {
+        let Col::Ints(ints) = self.col(col) else { return Err(self.empty(name)) };
+        let i = self.i;
+        match ints {
+            Ints::Unsigned(a, _) | Ints::Signed(a, _) if a.is_null(i) => Err(self.empty(name)),
+            Ints::Unsigned(_, values) => Ok(values[i]),
+            Ints::Signed(_, values) => u64::try_from(values[i]).map_err(|_| {
+                self.reject(name, values[i].to_string().as_bytes(), Problem::NotACount)
+            }),
+        }
+    }
+
+    fn country(&self, col: Option<usize>, name: &'static str, required: bool) -> Parsed<u16> {
+        let b = self.string(col, name)?.unwrap_or(b"");
+        if b.trim_ascii().is_empty() {
+            return if required {
+                Err(self.reject(name, b, Problem::Empty))
+            } else {
+                Ok(NO_COUNTRY)
+            };
+        }
+        if let Some(c) = Country::parse_bytes(b) {
+            return Ok(c.id());
+        }
+        let text = String::from_utf8_lossy(b);
+        match Country::parse(&text) {
+            Err(e) => Err(self.reject(name, b, Problem::UnknownCountry(e))),
+            // Cannot happen (parse_bytes and parse agree), but never panic on input.
+            Ok(_) => Err(self.reject(name, b, Problem::Invalid("is not a country".into()))),
+        }
+    }
+
+    fn vocab<V: Vocabulary>(&self, col: Option<usize>, name: &'static str) -> Parsed<V> {
+        let b = self.string(col, name)?.unwrap_or(b"");
+        V::parse_bytes(b).ok_or_else(|| {
+            if b.trim_ascii().is_empty() {
+                self.reject(name, b, Problem::Empty)
+            } else {
+                let (vocabulary, expected) = (V::NAME, V::LABELS);
+                self.reject(name, b, Problem::UnknownValue { vocabulary, expected })
+            }
+        })
+    }
+
+    fn text(
+        &self,
+        col: Option<usize>,
+        name: &'static str,
+        required: bool,
+        texts: &mut Interner,
+    ) -> Parsed<u32> {
+        let b = self.string(col, name)?.unwrap_or(b"");
+        // Arrow strings are UTF-8.
+        let s = String::from_utf8_lossy(b);
+        let s = s.trim();
+        if s.is_empty() {
+            return if required { Err(self.reject(name, b, Problem::Empty)) } else { Ok(0) };
+        }
+        texts.intern(s).map_err(|_| self.reject(name, b, Problem::TooManyTexts))
+    }
+}
+
+/// Parses one row into the columns of `ds`; nothing is pushed on a rejection.
+fn parse_row(
+    table: Table,
+    ds: &mut Dataset,
+    row: &ArrowRow<'_, '_>,
+    map: &[Option<usize>],
+) -> Parsed<()> {
+    let texts = &mut ds.texts;
+    match table {
+        Table::Registrations => ds.registrations.push(RegistrationColumns::parse(row, map, texts)?),
+        Table::Deportations => ds.deportations.push(DeportationColumns::parse(row, map, texts)?),
+        Table::Statements => ds.statements.push(StatementColumns::parse(row, map, texts)?),
+    }
+    Ok(())
+}
+
+/// Checks the pending rows, then returns `error` (or the first duplicate
+/// among the pending rows, which comes before it).
+fn stop(loader: &mut Loader, table: Table, file: &str, batch: &mut Batch, error: Error) -> Error {
+    match flush(loader, table, file, batch) {
+        Some(dup) if !loader.lenient => Error::Rejected(dup),
+        _ => error,
+    }
+}
+
+/// Rows reserved at most before reading, whatever a file says it holds
+/// (its metadata is not trusted); the columns grow by doubling beyond.
+const RESERVE_AT_MOST: u64 = 1 << 20;
+
+/// Loads the rows of `batches`, numbered from 1 across them; `schema` is
+/// the file's, checked (and its unknown columns reported) before any row;
+/// `rows` is how many rows the file says it holds.
+pub(crate) fn read_batches(
+    loader: &mut Loader,
+    table: Table,
+    file: &str,
+    (schema, rows): (&Schema, u64),
+    batches: impl Iterator<Item = Result<RecordBatch, Error>>,
+) -> Result<(), Error> {
+    map_columns(table, file, schema, Some(&mut loader.report.warnings))?;
+    loader.reserve(table, rows.min(RESERVE_AT_MOST) as usize);
+    let t = table as usize;
+    let kinds = kinds(table);
+    let map: Vec<Option<usize>> = (0..kinds.len()).map(Some).collect();
+    let mut batch = Batch::new(loader, table);
+    let mut row = 0u64;
+    for rb in batches {
+        let rb = match rb {
+            Ok(rb) => rb,
+            Err(e) => return Err(stop(loader, table, file, &mut batch, e)),
+        };
+        let at = map_columns(table, file, &rb.schema(), None)?;
+        let cols: Vec<Col<'_>> = at
+            .iter()
+            .zip(kinds)
+            .map(|(at, kind)| match at {
+                Some(c) => view(*kind, rb.column(*c).as_ref()).unwrap_or(Col::Absent),
+                None => Col::Absent,
+            })
+            .collect();
+        for i in 0..rb.num_rows() {
+            row += 1;
+            loader.report.read[t] += 1;
+            if loader.dataset.len(table) >= loader.state.max_rows {
+                let error = too_many_rows(loader, table, file, row);
+                return Err(stop(loader, table, file, &mut batch, error));
+            }
+            let field_limit = loader.limits.field_bytes;
+            let src = ArrowRow { cols: &cols, i, file, row, field_limit, date: Cell::new(None) };
+            match parse_row(table, &mut loader.dataset, &src, &map) {
+                Ok(()) => {
+                    batch.lines.push(row);
+                    if batch.lines.len() == BATCH {
+                        if let Some(dup) = flush(loader, table, file, &mut batch) {
+                            return Err(Error::Rejected(dup));
+                        }
+                    }
+                }
+                Err(rejection) => reject(loader, table, file, &mut batch, rejection)?,
+            }
+        }
+    }
+    match flush(loader, table, file, &mut batch) {
+        Some(dup) => Err(Error::Rejected(dup)),
+        None => Ok(()),
+    }
+}
+
+impl Loader {
+    /// Reads Arrow record batches of `table` (feature `arrow`), as
+    /// [`read`](Loader::read) reads a CSV file, with the same checks and
+    /// accounting; `file` names them in messages, where a row is shown by
+    /// its 1-based number across the batches (the first row is 1).
+    ///
+    /// Columns are found by name as in a CSV header, and may be of these
+    /// types: dates `Date32`, `Date64`, a timestamp without time zone at
+    /// midnight, or `YYYY-MM-DD` strings; counts any integer type (a negative
+    /// count is a rejection); countries, vocabulary values and texts `Utf8`,
+    /// `LargeUtf8`, `Utf8View` or a dictionary of strings; a column of the
+    /// `Null` type is all empty, and a null is an empty field.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ColumnType`] for a column of another type,
+    /// [`Error::MissingColumns`] and [`Error::DuplicateColumn`] as for a CSV
+    /// header (at position 0, the schema); in strict mode also the first
+    /// rejected row.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use refugee_data::arrow_array::{ArrayRef, Int32Array, RecordBatch, StringArray};
+    /// use refugee_data::{Loader, Table};
+    /// let column = |v: Vec<&str>| Arc::new(StringArray::from(v)) as ArrayRef;
+    /// let batch = RecordBatch::try_from_iter([
+    ///     ("date", column(vec!["2023-12-31", "2023-12-31"])),
+    ///     ("origin", column(vec!["AFG", "Atlantis"])),
+    ///     ("host", column(vec!["PAK", "IRN"])),
+    ///     ("population", column(vec!["refugees", "refugees"])),
+    ///     ("count", Arc::new(Int32Array::from(vec![1_987_717, 5])) as ArrayRef),
+    ///     ("source", column(vec!["UNHCR", "UNHCR"])),
+    /// ])?;
+    /// let mut loader = Loader::new().lenient(true);
+    /// loader.read_arrow(Table::Registrations, "registrations.arrow", [&batch])?;
+    /// let (ds, report) = loader.finish();
+    /// assert_eq!(ds.registrations().next().unwrap().count, 1_987_717);
+    /// assert_eq!(
+    ///     report.rejections()[0].to_string(),
+    ///     r#"registrations.arrow:2: column "origin": "Atlantis" is not a known country (expected an ISO 3166 code or an English country name)"#
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn read_arrow<'b>(
+        &mut self,
+        table: Table,
+        file: &str,
+        batches: impl IntoIterator<Item = &'b RecordBatch>,
+    ) -> Result<(), Error> {
+        let batches: Vec<&RecordBatch> = batches.into_iter().collect();
+        let Some(schema) = batches.first().map(|b| b.schema()) else { return Ok(()) };
+        let rows = batches.iter().map(|b| b.num_rows() as u64).sum();
+        read_batches(self, table, file, (&schema, rows), batches.into_iter().map(|b| Ok(b.clone())))
+    }
+}
+
+#[cfg(feature = "parquet")]
+mod parquet_files {
+    use std::fs::File;
+    use std::io;
+    use std::path::Path;
+
+    use super::*;
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    use parquet::arrow::ProjectionMask;
+    use parquet::file::reader::ChunkReader;
+
+    /// Rows decoded at a time.
+    const BATCH_ROWS: usize = 8192;
+
+    fn unreadable(file: &str, e: impl std::fmt::Display) -> Error {
+        let message = format!("not a readable Parquet file: {e}");
+        Error::Io {
+            file: file.to_string(),
+            source: io::Error::new(io::ErrorKind::InvalidData, message),
+        }
+    }
+
+    /// Runs a step of the Parquet decoder; a panic in it (on a malformed
+    /// file) becomes the error for an unreadable file.
+    fn guarded<T>(file: &str, f: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+            .unwrap_or_else(|_| Err(unreadable(file, "the decoder failed on its contents")))
+    }
+
+    pub(super) fn read_parquet<T: ChunkReader + 'static>(
+        loader: &mut Loader,
+        table: Table,
+        file: &str,
+        input: T,
+    ) -> Result<(), Error> {
+        let builder = guarded(file, || {
+            ParquetRecordBatchReaderBuilder::try_new(input).map_err(|e| unreadable(file, e))
+        })?;
+        let schema = builder.schema().clone();
+        let rows = builder.metadata().file_metadata().num_rows().max(0) as u64;
+        let at = map_columns(table, file, &schema, None)?;
+        let mask = ProjectionMask::roots(builder.parquet_schema(), at.iter().flatten().copied());
+        let mut reader = guarded(file, || {
+            builder
+                .with_projection(mask)
+                .with_batch_size(BATCH_ROWS)
+                .build()
+                .map_err(|e| unreadable(file, e))
+        })?;
+        let batches = std::iter::from_fn(|| {
+            guarded(file, || reader.next().transpose().map_err(|e| unreadable(file, e))).transpose()
+        });
+        read_batches(loader, table, file, (&schema, rows), batches)
+    }
+
+    impl Loader {
+        /// Reads one Parquet file of `table` (feature `parquet`) from
+        /// `reader` (held in memory whole: Parquet is read from its end);
+        /// `file` names it in messages. The columns, their types and the
+        /// checks are those of [`read_arrow`](Loader::read_arrow): a row is
+        /// named by its 1-based number in the file.
+        ///
+        /// # Errors
+        ///
+        /// As [`read_arrow`](Loader::read_arrow), plus [`Error::Io`] (of
+        /// kind `InvalidData`) for input that is no readable Parquet file:
+        /// empty, truncated or corrupt.
+        ///
+        /// ```
+        /// use refugee_data::{Error, Loader, Table};
+        /// let err = Loader::new()
+        ///     .read_parquet(Table::Statements, "statements.parquet", &b"PAR1"[..])
+        ///     .unwrap_err();
+        /// assert!(matches!(err, Error::Io { .. }));
+        /// assert!(err.to_string().starts_with("statements.parquet: not a readable Parquet file: "));
+        /// ```
+        pub fn read_parquet<R: io::Read>(
+            &mut self,
+            table: Table,
+            file: &str,
+            mut reader: R,
+        ) -> Result<(), Error> {
+            let mut bytes = Vec::new();
+            reader
+                .read_to_end(&mut bytes)
+                .map_err(|source| Error::Io { file: file.to_string(), source })?;
+            read_parquet(self, table, file, bytes::Bytes::from(bytes))
+        }
+
+        /// Reads the Parquet file at `path` as one file of `table` (feature
+        /// `parquet`), without reading it into memory whole; it is named in
+        /// messages by its file name (`deportations.parquet`), as
+        /// [`read_dir`](Loader::read_dir) names a CSV file. See
+        /// [`read_parquet`](Loader::read_parquet).
+        ///
+        /// # Errors
+        ///
+        /// As [`read_parquet`](Loader::read_parquet), plus a file that cannot be opened.
+        ///
+        /// ```no_run
+        /// use refugee_data::{Loader, Table};
+        /// let mut loader = Loader::new();
+        /// loader.read_parquet_file(Table::Deportations, "export/deportations.parquet")?;
+        /// let (ds, report) = loader.finish();
+        /// # Ok::<(), refugee_data::Error>(())
+        /// ```
+        pub fn read_parquet_file(
+            &mut self,
+            table: Table,
+            path: impl AsRef<Path>,
+        ) -> Result<(), Error> {
+            let path = path.as_ref();
+            let file = File::open(path)
+                .map_err(|source| Error::Io { file: path.display().to_string(), source })?;
+            let name = path
+                .file_name()
+                .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+            read_parquet(self, table, &name, file)
+        }
+    }
+}
