@@ -313,7 +313,10 @@ impl Loader {
     }
 
     /// Reads `registrations.csv`, `deportations.csv` and `statements.csv`
-    /// from a directory; a missing file means that table is empty.
+    /// from a directory; a missing file means that table is empty. With the
+    /// `parquet` feature, a table may be given as `registrations.parquet`
+    /// ... instead, read with the same checks; a table given both ways is an
+    /// error (two copies of one table would be added, or one ignored).
     ///
     /// # Errors
     ///
@@ -330,6 +333,25 @@ impl Loader {
             Table::ALL.into_iter().filter(|t| self.tables.contains(t)).collect();
         for table in tables {
             let path = dir.join(table.file_name());
+            #[cfg(feature = "parquet")]
+            {
+                let parquet = dir.join(table.parquet_file_name());
+                if parquet.is_file() {
+                    if path.exists() {
+                        return Err(Error::Format {
+                            file: table.parquet_file_name().to_string(),
+                            line: 0,
+                            message: format!(
+                                "{} is in the same directory: a table is read from one file; \
+                                 move one of them away",
+                                table.file_name()
+                            ),
+                        });
+                    }
+                    self.read_parquet_file(table, &parquet)?;
+                    continue;
+                }
+            }
             match File::open(&path) {
                 Ok(f) => {
                     let size = f.metadata().ok().map(|m| m.len());

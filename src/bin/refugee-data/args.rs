@@ -45,11 +45,12 @@ pub(crate) struct Global {
     #[arg(long, global = true)]
     pub(crate) lenient: bool,
 
-    /// Output format of query and window [default: table]
+    /// Output format: table, csv or json for query and window [default: table]; csv or parquet for export [default: csv]
     ///
     /// table: aligned columns with thousands separators, for reading;
     /// csv: a header then one row per group, nothing else on standard
-    /// output; json: an array of objects with the same keys.
+    /// output; json: an array of objects with the same keys. export writes
+    /// canonical csv files or parquet files.
     #[arg(long, global = true, value_enum, value_name = "FORMAT")]
     pub(crate) format: Option<Format>,
 }
@@ -63,6 +64,8 @@ pub(crate) enum Format {
     Csv,
     /// JSON: an array of objects
     Json,
+    /// Parquet files (export only)
+    Parquet,
 }
 
 #[derive(Subcommand)]
@@ -108,6 +111,17 @@ pub(crate) enum Command {
     /// separators; a legend names each series. At most 12 series are drawn
     /// (the largest), and the subtitle says so.
     Chart(Box<ChartArgs>),
+
+    /// Write the dataset's tables to a directory, as canonical CSV or as Parquet
+    ///
+    /// Reads --data (or the embedded sample) with the usual checks and
+    /// writes each table that has records: registrations.csv ... with
+    /// --format csv (the default), registrations.parquet ... with --format
+    /// parquet, or one directory a table and one file a year
+    /// (deportations/year=2023/part-0.parquet) with --partition year, a
+    /// layout DuckDB, Spark and DataFusion prune by year. Files are replaced
+    /// whole, never left half written.
+    Export(Box<ExportArgs>),
 
     /// Import UNHCR downloads or HXL-tagged files into a dataset directory
     ///
@@ -161,6 +175,28 @@ pub(crate) struct QueryArgs {
 
     #[command(flatten)]
     pub(crate) spec: QuerySpec,
+}
+
+/// The arguments of `export`.
+#[derive(Args)]
+pub(crate) struct ExportArgs {
+    /// The directory to write the files into (created if missing)
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: PathBuf,
+
+    /// With --format parquet: one directory a table, one file a year (Hive style)
+    #[arg(long, value_enum, value_name = "COLUMN")]
+    pub(crate) partition: Option<Partition>,
+
+    #[command(flatten)]
+    pub(crate) input: Input,
+}
+
+/// How `export --format parquet` splits a table's file.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Partition {
+    /// One file a year of the date column: `<table>/year=2023/part-0.parquet`
+    Year,
 }
 
 /// The arguments of `chart`.

@@ -19,7 +19,8 @@ pub(crate) fn check_data_dir(dir: &Path) -> Result<(), Failure> {
         .map_err(|e| Failure::Data(format!("{}: {e}", dir.display())))?
         .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
         .collect();
-    let expected: Vec<&str> = Table::ALL.iter().map(|t| t.file_name()).collect();
+    let expected: Vec<&str> =
+        Table::ALL.iter().flat_map(|t| [t.file_name(), t.parquet_file_name()]).collect();
     let near: Vec<String> = names
         .iter()
         .filter(|n| !expected.contains(&n.as_str()))
@@ -36,7 +37,7 @@ pub(crate) fn check_data_dir(dir: &Path) -> Result<(), Failure> {
         return Ok(());
     }
     Err(Failure::Data(format!(
-        "{}: no registrations.csv, deportations.csv or statements.csv (a data directory holds at least one of them)",
+        "{}: no registrations.csv, deportations.csv or statements.csv (a data directory holds at least one of them, or the same tables as .parquet files)",
         escape(&dir.display().to_string())
     )))
 }

@@ -5,6 +5,7 @@
 //! completions all come from there.
 
 mod args;
+mod export;
 mod hints;
 mod import;
 mod progress;
@@ -201,6 +202,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Query(q) => query(global, q),
         Command::Window(w) => window(global, w),
         Command::Chart(c) => chart(global, c),
+        Command::Export(e) => export::run(global, e),
         Command::Import(i) => import::run(global, i),
         Command::Completions { shell } => {
             let mut script = Vec::new();
@@ -217,7 +219,25 @@ fn check_globals(cli: &Cli) -> Result<(), Failure> {
     let (name, formats, data) = match &cli.command {
         Command::Summary(_) => ("summary", false, true),
         Command::Validate(_) => ("validate", false, true),
-        Command::Query(_) | Command::Window(_) => ("", true, true),
+        Command::Query(_) | Command::Window(_) => {
+            if cli.global.format == Some(Format::Parquet) {
+                return Err(Failure::Usage(
+                    "--format parquet is for export; query and window print table, csv or json"
+                        .into(),
+                    "query",
+                ));
+            }
+            ("", true, true)
+        }
+        Command::Export(_) => {
+            if matches!(cli.global.format, Some(Format::Table | Format::Json)) {
+                return Err(Failure::Usage(
+                    "export writes --format csv or --format parquet".into(),
+                    "export",
+                ));
+            }
+            ("export", true, true)
+        }
         Command::Chart(_) => ("chart", false, true),
         Command::Import(_) => ("import", false, false),
         Command::Completions { .. } => ("completions", false, false),
@@ -385,6 +405,7 @@ fn print_result(result: &QueryResult, format: Option<Format>, safe: bool) -> Res
         Format::Csv => result.write_csv_with(&mut out, safe)?,
         Format::Json => result.write_json(&mut out)?,
         Format::Table => write!(out, "{result}").map_err(output_error)?,
+        Format::Parquet => unreachable!("refused by check_globals"),
     }
     out.flush().map_err(output_error)
 }
