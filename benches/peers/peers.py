@@ -207,16 +207,21 @@ def polars_query(pl, lf, spec, method):
 def e2e_child(engine, spec_json, out):
     """One end-to-end query (a fresh process): CSV in, CSV out."""
     spec = json.loads(spec_json)
+    parquet = spec["path"].endswith(".parquet")
     if engine == "polars":
         import polars as pl
 
-        lf = pl.scan_csv(spec["path"], schema=polars_schema(pl, spec["path"]))
+        if parquet:
+            lf = pl.scan_parquet(spec["path"])
+        else:
+            lf = pl.scan_csv(spec["path"], schema=polars_schema(pl, spec["path"]))
         polars_query(pl, lf, spec, spec["method"]).collect().write_csv(out)
     else:
         import duckdb
 
         con = duckdb.connect()
-        q = duckdb_sql(spec, duckdb_read_csv(spec["path"]), spec["method"])
+        src = f"read_parquet('{spec['path']}')" if parquet else duckdb_read_csv(spec["path"])
+        q = duckdb_sql(spec, src, spec["method"])
         con.execute(f"COPY ({q}) TO '{out}' (HEADER, DELIMITER ',')")
 
 
@@ -475,6 +480,27 @@ def synthetic(ctx, tag, data_dir, aggs, problems):
             "duckdb": dkr, "methods": methods, "e2e": e2e, "answer": answer}
 
 
+def parquet_section(ctx, parquet_dir, plain, problems):
+    """Issue 13: the plain file exported by our `export --format parquet`;
+    our load from it (vs from the CSV file) and the end-to-end query on it
+    against polars `scan_parquet` and DuckDB `read_parquet`."""
+    path = os.path.join(parquet_dir, "deportations.parquet")
+    warm(path)
+    print("[parquet] ours: load (peer_ours) ...", file=sys.stderr)
+    ours = run_json([ctx.peer_bin, parquet_dir, str(ctx.runs), "1", "1"])
+    if ours["rows"] != plain["rows"]:
+        problems.append(f"[parquet] {ours['rows']} rows loaded, {plain['rows']} from CSV")
+    print("[parquet] end to end ...", file=sys.stderr)
+    cmds = {"ours": [ctx.ours_bin, *cli_args(SYNTHETIC, parquet_dir)],
+            **peer_cmds(ctx.py, ctx.me, SYNTHETIC, path, plain["methods"])}
+    e2e, outs = e2e_rounds(cmds, ctx.runs, ctx.outdir, "parquet")
+    answer = read_answer(outs["ours"])
+    compare("[parquet] ours on Parquet vs ours on CSV", plain["answer"], answer, problems)
+    for k in ("polars", "duckdb"):
+        compare(f"[parquet] {k} end to end", answer, read_answer(outs[k]), problems)
+    return {"size": os.path.getsize(path), "ours": ours, "e2e": e2e}
+
+
 def real(ctx, real_dir, problems):
     """Each README query end to end on the imported directory."""
     out = []
@@ -550,7 +576,17 @@ def agg_row(target, s):
             "met" if o / floor <= 2 else "missed"]
 
 
-def targets_table(plain, quoted, reals):
+def parquet_rows(plain, pq):
+    """The Parquet rows of issue 13."""
+    o, c = median(pq["ours"]["load_s"]), median(plain["ours"]["load_s"])
+    return [
+        [f"6. load from Parquet ({fmt_mb(pq['size'])})", "faster than from CSV", fmt_s(o),
+         "", "", f"{c / o:.2f}x our CSV load ({fmt_s(c)})", "met" if c / o > 1 else "missed"],
+        speed_row("7. end to end on Parquet", ">= 2x faster than each", pq["e2e"]),
+    ]
+
+
+def targets_table(plain, quoted, reals, pq=None):
     n = f"{plain['rows']:,} rows"
     rows = [
         speed_row(f"1. end to end, {n} ({fmt_mb(plain['size'])})", ">= 2x faster than each",
@@ -568,6 +604,8 @@ def targets_table(plain, quoted, reals):
         rss_row("4q. peak memory, quoted file", quoted),
         agg_row("5. in-memory aggregation vs sum floor", plain),
     ]
+    if pq is not None:
+        rows += parquet_rows(plain, pq)
     head = ["target", "goal", "ours", "polars", "DuckDB", "ratio", "met/missed"]
     return md_table(head, rows), rows
 
@@ -680,6 +718,7 @@ def main():
                     "deportations.csv")
     ap.add_argument("--quoted", required=True, help="dir holding only its quoted copy")
     ap.add_argument("--real", required=True, help="the imported UNHCR (+ IOM DTM) directory")
+    ap.add_argument("--parquet", help="dir holding the plain file exported as Parquet")
     ap.add_argument("--runs", type=int, default=5, help="measured loads and end-to-end runs")
     ap.add_argument("--aggs", type=int, default=20, help="measured in-memory aggregations")
     args = ap.parse_args()
@@ -696,6 +735,8 @@ def main():
                        problems)
     compare("quoted file vs plain file (ours)", plain["answer"], quoted["answer"], problems)
     reals = real(ctx, os.path.abspath(args.real), problems)
+    pq = parquet_section(ctx, os.path.abspath(args.parquet), plain, problems) \
+        if args.parquet else None
     if problems:
         print("\nFAILED: the engines disagree:\n  " + "\n  ".join(problems), file=sys.stderr)
         sys.exit(1)
@@ -703,7 +744,7 @@ def main():
     env = environment(os.path.abspath(args.root), plain)
     for k, v in env.items():
         print(f"{k}: {v}", file=sys.stderr)
-    targets, _ = targets_table(plain, quoted, reals)
+    targets, _ = targets_table(plain, quoted, reals, pq)
     detail = detail_table(plain, quoted, reals)
     notes = notes_of(args, plain, quoted, reals, load_before)
     queries = [f"real {i}: `refugee-data {r['cli']}`" for i, r in enumerate(reals, 1)]
@@ -714,7 +755,8 @@ def main():
                                             "methods", "e2e")},
            "quoted": {k: quoted[k] for k in ("size", "rows", "ours", "polars", "duckdb",
                                               "methods", "e2e")},
-           "real": [{"query": r["cli"], "e2e": r["e2e"]} for r in reals]}
+           "real": [{"query": r["cli"], "e2e": r["e2e"]} for r in reals],
+           "parquet": pq}
     for part in ("plain", "quoted"):
         for k in ("polars", "duckdb"):
             raw[part][k] = {m: v for m, v in raw[part][k].items() if m != "answers"}

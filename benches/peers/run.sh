@@ -86,6 +86,12 @@ for d in "$PLAIN" "$QUOTED"; do
     rm -f "$d/registrations.csv" "$d/statements.csv"
 done
 
+# The plain file exported as Parquet by our own `export` (issue 13).
+PARQUET="$WORK/parquet"
+rm -rf "$PARQUET"
+echo "== exporting $PLAIN as Parquet into $PARQUET" >&2
+"$BIN/refugee-data" export --format parquet --data "$PLAIN" --out "$PARQUET" >&2
+
 # 4. The real data, imported as the README's "Your own data" section does
 #    (again every run: the importer may have changed; not measured).
 REAL="$WORK/real"
@@ -99,4 +105,5 @@ echo "== importing $UNHCR_CSV and $DTM_CSV into $REAL" >&2
 echo "== load average: $(uptime)" >&2
 echo "== measuring (medians of $RUNS runs; aggregation $AGGS runs)" >&2
 exec "$VENV/bin/python" "$HERE/peers.py" --root "$ROOT" --bin-dir "$BIN" --work "$WORK" \
-    --plain "$PLAIN" --quoted "$QUOTED" --real "$REAL" --runs "$RUNS" --aggs "$AGGS"
+    --plain "$PLAIN" --quoted "$QUOTED" --real "$REAL" --parquet "$PARQUET" \
+    --runs "$RUNS" --aggs "$AGGS"
