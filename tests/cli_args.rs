@@ -151,7 +151,7 @@ fn a_usage_error_is_one_line_a_tip_and_the_help_to_try() {
     assert_eq!(
         err,
         "error: invalid value 'xml' for '--format <FORMAT>'\n  [possible values: table, csv, \
-         json]\ntry 'refugee-data query --help'\n"
+         json, parquet]\ntry 'refugee-data query --help'\n"
     );
     // A flag of another table, and a global flag a command does not use.
     let (code, _, err) = run(["query", "registrations", "--kind", "deported"]);

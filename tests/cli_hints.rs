@@ -30,7 +30,7 @@ fn a_directory_without_the_three_files_is_an_error_naming_them() {
             err,
             format!(
                 "error: {d}: no registrations.csv, deportations.csv or statements.csv (a data \
-                 directory holds at least one of them)\n"
+                 directory holds at least one of them, or the same tables as .parquet files)\n"
             )
         );
     }
