@@ -223,47 +223,9 @@ fn map_columns(
     schema: &Schema,
     warnings: Option<&mut Vec<String>>,
 ) -> Result<Vec<Option<usize>>, Error> {
+    let names: Vec<String> = schema.fields().iter().map(|f| f.name().trim().to_string()).collect();
+    let (map, unknown) = super::header::map_names(table, file, SCHEMA, &names)?;
     let specs = Dataset::specs(table);
-    let mut map = vec![None; specs.len()];
-    let mut unknown = Vec::new();
-    for (i, field) in schema.fields().iter().enumerate() {
-        let name = field.name().trim();
-        match specs.iter().position(|s| s.name.eq_ignore_ascii_case(name)) {
-            Some(s) if map[s].is_some() => {
-                let column = specs[s].name.to_string();
-                return Err(Error::DuplicateColumn {
-                    file: file.to_string(),
-                    line: SCHEMA,
-                    column,
-                });
-            }
-            Some(s) => map[s] = Some(i),
-            None => unknown.push(format!("\"{}\"", crate::text::cut(name))),
-        }
-    }
-    let missing: Vec<String> = specs
-        .iter()
-        .zip(&map)
-        .filter(|(spec, found)| spec.required && found.is_none())
-        .map(|(spec, _)| spec.name.to_string())
-        .collect();
-    if !missing.is_empty() {
-        let mut header: Vec<String> = schema
-            .fields()
-            .iter()
-            .take(50)
-            .map(|f| crate::text::cut(f.name()).into_owned())
-            .collect();
-        if schema.fields().len() > 50 {
-            header.push(format!("... and {} more", schema.fields().len() - 50));
-        }
-        return Err(Error::MissingColumns {
-            file: file.to_string(),
-            line: SCHEMA,
-            missing,
-            header,
-        });
-    }
     for ((spec, kind), at) in specs.iter().zip(kinds(table)).zip(&map) {
         let Some(at) = *at else { continue };
         let found = schema.field(at).data_type();
@@ -433,14 +395,7 @@ impl FieldSource for ArrowRow<'_, '_> {
 
     fn vocab<V: Vocabulary>(&self, col: Option<usize>, name: &'static str) -> Parsed<V> {
         let b = self.string(col, name)?.unwrap_or(b"");
-        V::parse_bytes(b).ok_or_else(|| {
-            if b.trim_ascii().is_empty() {
-                self.reject(name, b, Problem::Empty)
-            } else {
-                let (vocabulary, expected) = (V::NAME, V::LABELS);
-                self.reject(name, b, Problem::UnknownValue { vocabulary, expected })
-            }
-        })
+        V::parse_bytes(b).ok_or_else(|| self.reject(name, b, super::fields::vocab_problem::<V>(b)))
     }
 
     fn text(

@@ -15,6 +15,16 @@ use crate::dataset::{
 use crate::record::{parse_date, DateError, Day, Vocabulary};
 use crate::{Country, Dataset, Table};
 
+/// What is wrong with `b`, a value that is no word of vocabulary `V`: empty,
+/// or unknown.
+pub(super) fn vocab_problem<V: Vocabulary>(b: &[u8]) -> Problem {
+    if b.trim_ascii().is_empty() {
+        Problem::Empty
+    } else {
+        Problem::UnknownValue { vocabulary: V::NAME, expected: V::LABELS }
+    }
+}
+
 /// A count written in digits only (the contract's `count`), for the loader
 /// and the source adapters alike.
 pub(crate) fn parse_digits(b: &[u8]) -> Result<u64, Problem> {
@@ -151,14 +161,7 @@ impl FieldSource for Row<'_> {
 
     fn vocab<V: Vocabulary>(&self, col: Option<usize>, name: &'static str) -> Parsed<V> {
         let b = self.raw(col);
-        V::parse_bytes(b).ok_or_else(|| {
-            if b.trim_ascii().is_empty() {
-                self.reject(name, b, Problem::Empty)
-            } else {
-                let (vocabulary, expected) = (V::NAME, V::LABELS);
-                self.reject(name, b, Problem::UnknownValue { vocabulary, expected })
-            }
-        })
+        V::parse_bytes(b).ok_or_else(|| self.reject(name, b, vocab_problem::<V>(b)))
     }
 
     /// An interned, trimmed text; 0 for an empty optional one.

@@ -39,6 +39,23 @@ fn map_header(
             }
         }
     }
+    let (map, unknown) = map_names(table, file, line, &names)?;
+    if let Some(warning) = unknown_columns(file, line, &unknown) {
+        warnings.push(warning);
+    }
+    Ok((map, names))
+}
+
+/// The position of each of the table's columns among `names` (trimmed), by
+/// case-insensitive name, and the unknown names, quoted. A repeated column
+/// or a missing required one is an error at `line` of `file` (the header's
+/// line; 0 for a Parquet file's schema).
+pub(super) fn map_names(
+    table: Table,
+    file: &str,
+    line: u64,
+    names: &[String],
+) -> Result<(Vec<Option<usize>>, Vec<String>), Error> {
     let specs = Dataset::specs(table);
     let mut map = vec![None; specs.len()];
     let mut unknown = Vec::new();
@@ -69,10 +86,7 @@ fn map_header(
         }
         return Err(Error::MissingColumns { file: file.to_string(), line, missing, header });
     }
-    if let Some(warning) = unknown_columns(file, line, &unknown) {
-        warnings.push(warning);
-    }
-    Ok((map, names))
+    Ok((map, unknown))
 }
 
 /// The warning for unknown header columns (given quoted), listing at most 20.
