@@ -42,7 +42,11 @@ fn main() {
         eprintln!("usage: peer_ours DIR [LOADS] [AGGS] [WARMUP]");
         std::process::exit(2);
     };
-    let path = std::path::Path::new(dir).join(Table::Deportations.file_name());
+    // The CSV file, or the table exported as Parquet (`refugee-data export`).
+    let mut path = std::path::Path::new(dir).join(Table::Deportations.file_name());
+    if !path.exists() {
+        path = std::path::Path::new(dir).join("deportations.parquet");
+    }
     let arg =
         |i: usize, default: usize| args.get(i).map_or(default, |s| s.parse().expect("a number"));
     let (loads, aggs, warmup) = (arg(1, 5), arg(2, 20), arg(3, 1));
@@ -50,7 +54,7 @@ fn main() {
     // Page cache warm: read the whole file once.
     let mut bytes = 0u64;
     {
-        let mut f = File::open(&path).expect("DIR/deportations.csv opens");
+        let mut f = File::open(&path).expect("DIR/deportations.csv or .parquet opens");
         let mut buf = vec![0u8; 1 << 20];
         loop {
             let n = f.read(&mut buf).unwrap();
