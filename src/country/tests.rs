@@ -549,14 +549,17 @@ fn from_str_display_serde() {
 
 // ------------------------------------------------ the reference files
 
-/// The shared data directory, if this checkout has it.
+/// The public reference files (UNHCR's country table and statistics, OCHA's
+/// taxonomy; sources in `src/country/README.md`), when a `shared/data`
+/// folder beside the repository holds them; they are not part of the crate.
 fn data_dir() -> Option<PathBuf> {
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let found = [PathBuf::from("/work/shared/data"), manifest.join("../shared/data")]
-        .into_iter()
-        .find(|d| d.join("unhcr").is_dir());
+    let found = manifest
+        .parent()
+        .map(|beside| beside.join("shared").join("data"))
+        .filter(|d| d.join("unhcr").is_dir());
     if found.is_none() {
-        println!("note: shared reference data not found; skipping the data checks");
+        println!("note: the public reference files were not found; skipping the data checks");
     }
     found
 }
