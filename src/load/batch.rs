@@ -1,9 +1,9 @@
-//! Loaded rows checked in batches: duplicates, overlapping flow periods,
-//! the capacity of a table, and the strict/lenient accounting of rejections.
+//! Loaded rows checked in batches: duplicates, the capacity of a table,
+//! and the strict/lenient accounting of rejections.
 
 use super::dedup::{DedupIndex, LineMap};
 use super::keys::{key_names, key_of};
-use super::overlap::{check_row as check_overlap, OverlapIndex};
+use super::overlap::OverlapIndex;
 use super::{Loader, Problem, Rejection};
 use crate::{Dataset, Error, Table};
 
@@ -134,18 +134,11 @@ pub(super) fn flush(
         if write != row {
             ds.copy_row(table, row, write);
         }
-        let problem = match state.dedup[t].check_insert(key, write as u32, |r| key_of(ds, r)) {
-            None if table != Table::Deportations => None,
-            None => {
-                let (index, lines) = (&mut state.overlap, &state.lines[t]);
-                let checked = check_overlap(ds, index, lines, write, file, loader.lenient);
-                if checked.is_err() {
-                    state.dedup[t].undo_last();
-                }
-                checked.err()
-            }
-            Some(first) => Some(state.lines[t].duplicate(first, file, key_names(table))),
-        };
+        // Overlapping flow periods are checked once the file is read
+        // (`overlap_pass`).
+        let problem = state.dedup[t]
+            .check_insert(key, write as u32, |r| key_of(ds, r))
+            .map(|first| state.lines[t].duplicate(first, file, key_names(table)));
         match problem {
             None => {
                 state.lines[t].push(write as u32, line, file);

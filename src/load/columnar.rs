@@ -455,6 +455,19 @@ pub(crate) fn read_batches(
     (schema, rows): (&Schema, u64),
     batches: impl Iterator<Item = Result<RecordBatch, Error>>,
 ) -> Result<(), Error> {
+    let mark = super::overlap_pass::Mark::new(loader, table);
+    let result = read_rows(loader, table, file, (schema, rows), batches);
+    super::overlap_pass::check_file(loader, table, file, mark, result)
+}
+
+/// [`read_batches`] but for overlapping periods, checked once all are read.
+fn read_rows(
+    loader: &mut Loader,
+    table: Table,
+    file: &str,
+    (schema, rows): (&Schema, u64),
+    batches: impl Iterator<Item = Result<RecordBatch, Error>>,
+) -> Result<(), Error> {
     map_columns(table, file, schema, Some(&mut loader.report.warnings))?;
     loader.reserve(table, rows.min(RESERVE_AT_MOST) as usize);
     let t = table as usize;

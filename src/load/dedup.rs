@@ -81,6 +81,18 @@ impl DedupIndex {
         self.len -= 1;
     }
 
+    /// Indexes rows `0..rows` anew (after rows were removed from the
+    /// table and the others renumbered); their keys are distinct.
+    pub(crate) fn rebuild(&mut self, rows: u32, key_of: impl Fn(u32) -> u128) {
+        self.slots.clear();
+        self.len = 0;
+        self.reserve_exact(rows as usize);
+        for row in 0..rows {
+            let found = self.check_insert(key_of(row), row, &key_of);
+            debug_assert!(found.is_none());
+        }
+    }
+
     /// Grows the table now so that `additional` inserts need no growing;
     /// at least doubles it when it grows, so growing stays linear overall.
     pub(crate) fn reserve(&mut self, additional: usize) {
@@ -141,10 +153,54 @@ pub(crate) struct LineMap {
     /// `(first row, line of that row - row (wrapping), file)`, rows ascending.
     runs: Vec<(u32, u64, u32)>,
     files: Vec<String>,
+    /// Rows mapped: `0..len`.
+    len: u32,
 }
 
 impl LineMap {
+    /// The rows mapped, `0..len()`.
+    pub(crate) fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    /// Forgets rows `rows..`.
+    pub(crate) fn truncate(&mut self, rows: usize) {
+        if rows >= self.len() {
+            return;
+        }
+        let keep = self.runs.partition_point(|&(r, _, _)| (r as usize) < rows);
+        self.runs.truncate(keep);
+        let files = self.runs.last().map_or(0, |&(_, _, f)| f as usize + 1);
+        self.files.truncate(files);
+        self.len = rows as u32;
+    }
+
+    /// Rows `from..` minus `removed` (sorted, all `>= from`), renumbered
+    /// down to close the gaps.
+    pub(crate) fn remove(&mut self, from: usize, removed: &[u32]) {
+        let kept: Vec<(u64, u32)> = (from..self.len())
+            .filter(|&r| removed.binary_search(&(r as u32)).is_err())
+            .map(|r| {
+                let i = self.runs.partition_point(|&(first, _, _)| first as usize <= r);
+                let (_, offset, file) = self.runs[i - 1];
+                ((r as u64).wrapping_add(offset), file)
+            })
+            .collect();
+        let keep = self.runs.partition_point(|&(r, _, _)| (r as usize) < from);
+        self.runs.truncate(keep);
+        for (i, &(line, file)) in kept.iter().enumerate() {
+            let row = (from + i) as u32;
+            let offset = line.wrapping_sub(row as u64);
+            if self.runs.last().map(|&(_, o, f)| (o, f)) != Some((offset, file)) {
+                self.runs.push((row, offset, file));
+            }
+        }
+        self.len = (from + kept.len()) as u32;
+    }
+
     pub(crate) fn push(&mut self, row: u32, line: u64, file: &str) {
+        debug_assert_eq!(row, self.len);
+        self.len = row + 1;
         if self.files.last().map_or(true, |f| f != file) {
             self.files.push(file.to_string());
         }

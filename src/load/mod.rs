@@ -17,6 +17,7 @@ mod header;
 mod keys;
 mod lines;
 mod overlap;
+mod overlap_pass;
 mod progress;
 pub(crate) mod push;
 mod rejection;
@@ -304,12 +305,17 @@ impl Loader {
     /// Header errors and I/O errors in both modes; in strict mode also the
     /// first rejected row.
     pub fn read<R: io::Read>(&mut self, table: Table, file: &str, reader: R) -> Result<(), Error> {
+        let mark = overlap_pass::Mark::new(self, table);
         #[cfg(feature = "encoding")]
-        if self.encoding != Encoding::Utf8 {
+        let result = if self.encoding != Encoding::Utf8 {
             let decoded = decode::decoded(reader, self.encoding);
-            return blocks::read(self, table, file, decoded);
-        }
-        blocks::read(self, table, file, reader)
+            blocks::read(self, table, file, decoded)
+        } else {
+            blocks::read(self, table, file, reader)
+        };
+        #[cfg(not(feature = "encoding"))]
+        let result = blocks::read(self, table, file, reader);
+        overlap_pass::check_file(self, table, file, mark, result)
     }
 
     /// Reads `registrations.csv`, `deportations.csv` and `statements.csv`

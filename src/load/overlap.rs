@@ -17,6 +17,11 @@
 //! comparison a row; the first multi-day row builds it from the rows loaded
 //! so far.
 //!
+//! A file read by the loader is checked as a whole once it is read, series
+//! by series ([`super::overlap_pass`]); the index here holds the rows
+//! pushed one at a time by source adapters, and the rows of earlier files
+//! when a later file or pushed row needs them.
+//!
 //! Naming the *first* overlapping row in file order may need more than the
 //! one lookup (a long period can cover many loaded ones). A strict load
 //! stops at its first rejection and scans once. A lenient load records the
@@ -26,31 +31,26 @@
 //! overlapping row with the lowest number is the same then as it was. One
 //! range-minimum tree a series with such rejections keeps that `n log n`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use super::dedup::LineMap;
 use super::{cut, Problem, Rejection};
 use crate::dataset::NO_DAY;
-use crate::hash::FxBuildHasher;
 use crate::record::{date_of_day, Day};
 use crate::{Country, Dataset, ReturnKind};
 
 /// A loaded period and its row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Period {
-    start: Day,
-    end: Day,
-    row: u32,
+pub(crate) struct Period {
+    pub(crate) start: Day,
+    pub(crate) end: Day,
+    pub(crate) row: u32,
 }
 
-/// The loaded periods of one series, disjoint, sorted by start.
+/// The loaded periods of a series with more than [`INLINE`], disjoint,
+/// sorted by start.
 #[derive(Clone, Debug)]
-enum Periods {
-    /// No period yet.
-    Empty,
-    /// One period: most series of a large file have few rows, and this
-    /// needs no allocation.
-    One(Period),
+pub(crate) enum Periods {
     /// A sorted vector while the series is small.
     Small(Vec<Period>),
     /// A B-tree from start to (end, row) once it is not.
@@ -63,15 +63,9 @@ const SMALL_MAX: usize = 64;
 
 impl Periods {
     /// The loaded period with the latest start `<= end`, if it ends `>= start`.
-    fn overlapping(&self, start: Day, end: Day) -> Option<Period> {
+    pub(crate) fn overlapping(&self, start: Day, end: Day) -> Option<Period> {
         match self {
-            Periods::Empty => None,
-            Periods::One(p) => (p.start <= end && p.end >= start).then_some(*p),
-            Periods::Small(v) => {
-                let i = v.partition_point(|p| p.start <= end);
-                let p = *v[..i].last()?;
-                (p.end >= start).then_some(p)
-            }
+            Periods::Small(v) => overlapping(v, start, end),
             Periods::Big(m) => {
                 let (&s, &(e, row)) = m.range(..=end).next_back()?;
                 (e >= start).then_some(Period { start: s, end: e, row })
@@ -80,13 +74,8 @@ impl Periods {
     }
 
     /// Adds a period that overlaps none.
-    fn insert(&mut self, p: Period) {
+    pub(crate) fn insert(&mut self, p: Period) {
         match self {
-            Periods::Empty => *self = Periods::One(p),
-            Periods::One(q) => {
-                let q = *q;
-                *self = Periods::Small(if q.start < p.start { vec![q, p] } else { vec![p, q] });
-            }
             Periods::Small(v) => {
                 let i = v.partition_point(|q| q.start < p.start);
                 v.insert(i, p);
@@ -101,21 +90,13 @@ impl Periods {
     }
 
     /// Every loaded period, sorted by start.
-    fn all(&self) -> Vec<Period> {
+    pub(crate) fn all(&self) -> Vec<Period> {
         match self {
-            Periods::Empty => Vec::new(),
-            Periods::One(p) => vec![*p],
             Periods::Small(v) => v.clone(),
             Periods::Big(m) => {
                 m.iter().map(|(&start, &(end, row))| Period { start, end, row }).collect()
             }
         }
-    }
-
-    /// The lowest row among the loaded periods that share a day with
-    /// `start..=end`, by a scan of them (used once, by a strict load).
-    fn first_overlapping(&self, start: Day, end: Day) -> Option<u32> {
-        self.all().into_iter().filter(|p| p.start <= end && p.end >= start).map(|p| p.row).min()
     }
 }
 
@@ -135,22 +116,93 @@ struct Pending {
 }
 
 /// The loaded periods of every series of one table.
+///
+/// An open-addressing table of 64-byte slots (one cache line each): a
+/// slot holds its series' key and up to [`INLINE`] periods, so checking a
+/// row of a series with few periods reads one line. A series with more
+/// periods keeps them all in a [`Periods`] of `spilled`.
+///
+/// It holds the rows pushed one by one (by source adapters) and, once a
+/// later row needs them, the rows of files checked as a whole by
+/// [`super::overlap_pass`].
 #[derive(Clone, Debug, Default)]
 pub(crate) struct OverlapIndex {
     active: bool,
-    /// The periods of each series, by series key (one map: one cache miss a
-    /// row where an id map and a vector took two).
-    series: HashMap<u128, Periods, FxBuildHasher>,
+    /// Rows `0..indexed` of the table are in `slots`.
+    indexed: usize,
+    slots: Vec<Slot>,
+    /// Occupied slots.
+    len: usize,
+    /// The periods of the series with more than [`INLINE`].
+    spilled: Vec<Periods>,
     pending: Vec<Pending>,
 }
 
-/// The key of a deportation series: every field keeps all its bits.
+/// Periods kept in a slot before its series spills.
+const INLINE: usize = 4;
+
+/// Bits of a slot's `tag` that hold the series key (see [`series_key`]).
+const SERIES_BITS: u32 = 84;
+const SERIES_MASK: u128 = (1 << SERIES_BITS) - 1;
+/// Where a slot's state starts in its `tag`: 0 for an empty slot,
+/// `1..=INLINE` for that many inline periods, `INLINE + 1 + i` for a series
+/// spilled to `spilled[i]`.
+const STATE_SHIFT: u32 = 88;
+
+/// One series: its key and state in `tag`, and its first periods, sorted
+/// by start.
+#[derive(Clone, Copy, Debug)]
+#[repr(C, align(64))]
+struct Slot {
+    tag: u128,
+    inline: [Period; INLINE],
+}
+
+const EMPTY_SLOT: Slot = Slot { tag: 0, inline: [Period { start: 0, end: 0, row: 0 }; INLINE] };
+
+impl Slot {
+    fn state(&self) -> u64 {
+        (self.tag >> STATE_SHIFT) as u64
+    }
+
+    fn series(&self) -> u128 {
+        self.tag & SERIES_MASK
+    }
+
+    fn set_state(&mut self, state: u64) {
+        self.tag = self.series() | (state as u128) << STATE_SHIFT;
+    }
+}
+
+/// The key of a deportation series, 84 bits: origin (9), host (9), kind
+/// (2), crossing (32), source (32), every field at full width.
 pub(crate) fn series_key(origin: u16, host: u16, kind: u8, crossing: u32, source: u32) -> u128 {
+    debug_assert!(origin < 1 << 9 && host < 1 << 9 && kind < 1 << 2);
     origin as u128
-        | (host as u128) << 16
-        | (kind as u128) << 32
-        | (crossing as u128) << 40
-        | (source as u128) << 72
+        | (host as u128) << 9
+        | (kind as u128) << 18
+        | (crossing as u128) << 20
+        | (source as u128) << 52
+}
+
+#[inline]
+fn hash(series: u128) -> u64 {
+    // murmur3's 64-bit finaliser over both halves.
+    fn fmix(mut k: u64) -> u64 {
+        k ^= k >> 33;
+        k = k.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        k ^= k >> 33;
+        k = k.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        k ^ (k >> 33)
+    }
+    fmix((series as u64) ^ fmix((series >> 64) as u64).rotate_left(17))
+}
+
+/// The home slot of a series in a table of `n` slots (Lemire's
+/// multiply-shift range reduction).
+#[inline]
+fn home(series: u128, n: usize) -> usize {
+    (((hash(series) >> 32) * n as u64) >> 32) as usize
 }
 
 impl OverlapIndex {
@@ -160,14 +212,41 @@ impl OverlapIndex {
         self.active
     }
 
-    /// Starts indexing, with the rows loaded so far (all single days,
-    /// pairwise distinct within a series: they overlap nothing).
-    pub(crate) fn activate(&mut self, loaded: impl Iterator<Item = (u128, Day, Day)>) {
+    /// Indexes the loaded rows `indexed..upto` (checked already: they
+    /// overlap nothing) and marks the index active.
+    pub(crate) fn catch_up(&mut self, ds: &Dataset, upto: usize) {
         self.active = true;
-        for (row, (series, start, end)) in loaded.enumerate() {
-            let periods = self.series.entry(series).or_insert(Periods::Empty);
-            debug_assert!(periods.overlapping(start, end).is_none());
-            periods.insert(Period { start, end, row: row as u32 });
+        for row in self.indexed..upto {
+            let (start, end) = period_of(ds, row);
+            let inserted = self.check_insert(row_series(ds, row), start, end, row as u32);
+            debug_assert!(inserted.is_ok());
+        }
+        self.indexed = self.indexed.max(upto);
+    }
+
+    /// The slot of `series`: where it is, or the empty slot where it goes.
+    #[inline]
+    fn find(&self, series: u128) -> usize {
+        let n = self.slots.len();
+        let mut i = home(series, n);
+        loop {
+            let slot = &self.slots[i];
+            if slot.state() == 0 || slot.series() == series {
+                return i;
+            }
+            i += 1;
+            if i == n {
+                i = 0;
+            }
+        }
+    }
+
+    fn grow(&mut self) {
+        let new_len = (self.slots.len() * 2).max(1024);
+        let old = std::mem::replace(&mut self.slots, vec![EMPTY_SLOT; new_len]);
+        for slot in old.into_iter().filter(|s| s.state() != 0) {
+            let i = self.find(slot.series());
+            self.slots[i] = slot;
         }
     }
 
@@ -180,19 +259,68 @@ impl OverlapIndex {
         end: Day,
         row: u32,
     ) -> Result<(), u128> {
-        let periods = self.series.entry(series).or_insert(Periods::Empty);
-        if periods.overlapping(start, end).is_some() {
-            return Err(series);
+        debug_assert!(series <= SERIES_MASK);
+        if (self.len + 1) * 4 > self.slots.len() * 3 {
+            self.grow();
         }
-        periods.insert(Period { start, end, row });
+        let i = self.find(series);
+        let p = Period { start, end, row };
+        let slot = &mut self.slots[i];
+        match slot.state() as usize {
+            0 => {
+                slot.tag = series | 1 << STATE_SHIFT;
+                slot.inline[0] = p;
+                self.len += 1;
+            }
+            n if n <= INLINE => {
+                let periods = &mut slot.inline[..n];
+                if overlapping(periods, start, end).is_some() {
+                    return Err(series);
+                }
+                if n < INLINE {
+                    let at = periods.partition_point(|q| q.start < start);
+                    slot.inline.copy_within(at..n, at + 1);
+                    slot.inline[at] = p;
+                    slot.set_state(n as u64 + 1);
+                } else {
+                    let mut all = Periods::Small(slot.inline.to_vec());
+                    all.insert(p);
+                    self.spilled.push(all);
+                    slot.set_state((INLINE + self.spilled.len()) as u64);
+                }
+            }
+            s => {
+                let periods = &mut self.spilled[s - INLINE - 1];
+                if periods.overlapping(start, end).is_some() {
+                    return Err(series);
+                }
+                periods.insert(p);
+            }
+        }
         Ok(())
+    }
+
+    /// Every loaded period of `series`, sorted by start.
+    pub(crate) fn periods(&self, series: u128) -> Vec<Period> {
+        if self.slots.is_empty() {
+            return Vec::new();
+        }
+        let slot = &self.slots[self.find(series)];
+        match slot.state() as usize {
+            n if n <= INLINE => slot.inline[..n].to_vec(),
+            s => self.spilled[s - INLINE - 1].all(),
+        }
     }
 
     /// The first loaded row in file order that overlaps `start..=end` in
     /// `series`, found by a scan (for a strict load's one rejection).
     pub(crate) fn first_overlapping(&self, series: u128, start: Day, end: Day) -> Overlap {
-        let row = self.series[&series]
-            .first_overlapping(start, end)
+        let row = self
+            .periods(series)
+            .into_iter()
+            .filter(|p| p.start <= end && p.end >= start)
+            .map(|p| p.row)
+            .min()
             .expect("a rejected period overlaps a loaded one");
         Overlap { row }
     }
@@ -213,7 +341,7 @@ impl OverlapIndex {
         let mut k = 0;
         while k < order.len() {
             let id = pending[order[k]].series;
-            let periods = self.series[&id].all();
+            let periods = self.periods(id);
             let tree = MinTree::new(periods.iter().map(|p| p.row));
             while k < order.len() && pending[order[k]].series == id {
                 let p = pending[order[k]];
@@ -230,25 +358,34 @@ impl OverlapIndex {
     }
 }
 
+/// The period of `periods` (disjoint, sorted by start) with the latest
+/// start `<= end`, if it ends `>= start`.
+#[inline]
+pub(crate) fn overlapping(periods: &[Period], start: Day, end: Day) -> Option<Period> {
+    let i = periods.partition_point(|p| p.start <= end);
+    let p = *periods[..i].last()?;
+    (p.end >= start).then_some(p)
+}
+
 /// The first and last day of deportation `row`.
-fn period_of(ds: &Dataset, row: usize) -> (Day, Day) {
+pub(crate) fn period_of(ds: &Dataset, row: usize) -> (Day, Day) {
     let c = &ds.deportations;
     let end = c.date[row];
     let start = c.period_start[row];
     (if start == NO_DAY { end } else { start }, end)
 }
 
-fn row_series(ds: &Dataset, row: usize) -> u128 {
+pub(crate) fn row_series(ds: &Dataset, row: usize) -> u128 {
     let c = &ds.deportations;
     series_key(c.origin[row], c.host[row], c.kind[row], c.crossing[row], c.source[row])
 }
 
-fn period_text((start, end): (Day, Day)) -> String {
+pub(crate) fn period_text((start, end): (Day, Day)) -> String {
     format!("{}..{}", date_of_day(start), date_of_day(end))
 }
 
 /// The series of a row as messages print it: `AFG, PAK, returned, "", "IOM DTM"`.
-fn series_text(ds: &Dataset, row: usize) -> String {
+pub(crate) fn series_text(ds: &Dataset, row: usize) -> String {
     let c = &ds.deportations;
     format!(
         "{}, {}, {}, \"{}\", \"{}\"",
@@ -261,7 +398,13 @@ fn series_text(ds: &Dataset, row: usize) -> String {
 }
 
 /// Names `first` (a loaded row) in an overlap problem of a row of `file`.
-fn name_first(problem: &mut Problem, ds: &Dataset, lines: &LineMap, first: u32, file: &str) {
+pub(crate) fn name_first(
+    problem: &mut Problem,
+    ds: &Dataset,
+    lines: &LineMap,
+    first: u32,
+    file: &str,
+) {
     if let Problem::Overlap { first_file, first_line, first_period, .. } = problem {
         let (f, line) = lines.line(first);
         *first_file = (f != file).then(|| f.to_string());
@@ -283,16 +426,12 @@ pub(crate) fn check_row(
     lenient: bool,
 ) -> Result<(), Problem> {
     let (start, end) = period_of(ds, row);
-    if !index.is_active() {
-        if start == end {
-            return Ok(());
-        }
-        index.activate((0..row).map(|r| {
-            let (a, b) = period_of(ds, r);
-            (row_series(ds, r), a, b)
-        }));
+    if !index.is_active() && start == end {
+        return Ok(());
     }
+    index.catch_up(ds, row);
     let Err(id) = index.check_insert(row_series(ds, row), start, end, row as u32) else {
+        index.indexed = row + 1;
         return Ok(());
     };
     let mut problem = Problem::Overlap {
@@ -334,13 +473,13 @@ pub(crate) fn name_deferred(
 }
 
 /// Range minimum over a fixed sequence (an iterative segment tree).
-struct MinTree {
+pub(crate) struct MinTree {
     n: usize,
     nodes: Vec<u32>,
 }
 
 impl MinTree {
-    fn new(values: impl ExactSizeIterator<Item = u32>) -> Self {
+    pub(crate) fn new(values: impl ExactSizeIterator<Item = u32>) -> Self {
         let n = values.len();
         let mut nodes = vec![u32::MAX; 2 * n];
         for (i, v) in values.enumerate() {
@@ -353,7 +492,7 @@ impl MinTree {
     }
 
     /// The minimum of positions `lo..hi`, `None` when the range is empty.
-    fn min(&self, lo: usize, hi: usize) -> Option<u32> {
+    pub(crate) fn min(&self, lo: usize, hi: usize) -> Option<u32> {
         if lo >= hi {
             return None;
         }
@@ -400,7 +539,6 @@ mod tests {
 
     fn indexed(rows: &[(u128, Day, Day)], strict_names: bool) -> Vec<Result<(), u32>> {
         let mut index = OverlapIndex::default();
-        index.activate(std::iter::empty());
         let mut loaded = 0u32;
         let mut out = Vec::new();
         let mut deferred = Vec::new();
@@ -475,5 +613,25 @@ mod tests {
         assert_ne!(a, series_key(1, 2, 3, 4, 5 | 1 << 31));
         assert_ne!(a, series_key(1, 2, 3, 4 | 1 << 31, 5));
         assert_ne!(series_key(0, 0, 0, u32::MAX, 0), series_key(0, 0, 0, 0, 1));
+        let max = series_key(511, 511, 3, u32::MAX, u32::MAX);
+        assert_eq!(max, SERIES_MASK);
+    }
+
+    #[test]
+    fn spilled_and_grown_series_keep_their_periods() {
+        // Many series, some with far more periods than a slot holds, so
+        // that the table grows and series spill; every answer is checked
+        // against the plain rule.
+        let mut x: u64 = 7;
+        let mut rows = Vec::new();
+        for i in 0..8_000u64 {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let series = if i % 3 == 0 { (x >> 40) as u128 % 5 } else { (x >> 20) as u128 % 1500 };
+            let a = ((x >> 8) % 3000) as Day;
+            rows.push((series, a, a + ((x >> 50) % 4) as Day));
+        }
+        let want = naive(&rows);
+        assert_eq!(indexed(&rows, true), want);
+        assert_eq!(indexed(&rows, false), want);
     }
 }
