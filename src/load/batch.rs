@@ -33,6 +33,28 @@ impl Default for State {
     }
 }
 
+/// Checks the pending batch, then returns the error for a row that would
+/// go past the table's capacity, if it would: the rows before it are kept,
+/// and the load stops (the row counts as rejected).
+pub(super) fn check_capacity(
+    loader: &mut Loader,
+    table: Table,
+    file: &str,
+    batch: &mut Batch,
+    line: u64,
+) -> Result<(), Error> {
+    if loader.dataset.len(table) < loader.state.max_rows {
+        return Ok(());
+    }
+    if let Some(dup) = flush(loader, table, file, batch) {
+        return Err(Error::Rejected(dup));
+    }
+    if loader.dataset.len(table) < loader.state.max_rows {
+        return Ok(());
+    }
+    Err(too_many_rows(loader, table, file, line))
+}
+
 /// The error for a row that would go past the table's capacity; the rows
 /// before it are kept, and the load stops (the row counts as rejected).
 #[cold]
@@ -42,8 +64,9 @@ pub(super) fn too_many_rows(loader: &mut Loader, table: Table, file: &str, line:
     Error::Rejected(Box::new(Rejection::new(file, line, problem)))
 }
 
-/// Counts a rejected row; in strict mode it stops the load, unless a
-/// duplicate on an earlier line of the pending batch comes first.
+/// Counts a rejected row; in strict mode (or when the problem stops every
+/// load) it stops the load, once the pending batch is checked, unless a
+/// duplicate on an earlier line of that batch comes first.
 pub(super) fn reject(
     loader: &mut Loader,
     table: Table,
@@ -51,7 +74,7 @@ pub(super) fn reject(
     batch: &mut Batch,
     rejection: Box<Rejection>,
 ) -> Result<(), Error> {
-    if !loader.lenient {
+    if !loader.lenient || rejection.problem.is_fatal() {
         if let Some(dup) = flush(loader, table, file, batch) {
             return Err(Error::Rejected(dup));
         }

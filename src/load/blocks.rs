@@ -12,7 +12,7 @@ use std::io::{self, Read};
 
 use csv::ByteRecord;
 
-use super::batch::{flush, reject, reserve_for, too_many_rows, Batch, BATCH};
+use super::batch::{check_capacity, flush, reject, reserve_for, Batch, BATCH};
 use super::fields::{parse_record, Row};
 use super::header::{header_shape, Shape};
 use super::lines::RecordReader;
@@ -307,9 +307,7 @@ fn merge_piece(
             reject(loader, table, file, batch, Box::new(r))?;
         }
         loader.report.read[t] += 1;
-        if loader.dataset.len(table) >= loader.state.max_rows {
-            return Err(too_many_rows(loader, table, file, line));
-        }
+        check_capacity(loader, table, file, batch, line)?;
         if let Some((column, id)) = piece.ds.unmapped(table, i, &remap) {
             let text = piece.ds.texts.text(id).as_bytes();
             let rejection = Rejection::new(file, line, Problem::TooManyTexts).at(column, text);
@@ -366,9 +364,7 @@ fn read_sequential<R: io::Read>(
             reject(loader, table, file, &mut batch, rejection)?;
             continue;
         }
-        if loader.dataset.len(table) >= loader.state.max_rows {
-            return Err(too_many_rows(loader, table, file, line));
-        }
+        check_capacity(loader, table, file, &mut batch, line)?;
         let row = Row::new(records.record(), file, line);
         match parse_record(table, &shape, &mut loader.dataset, &row, field_limit) {
             Ok(()) => {

@@ -25,7 +25,7 @@ use arrow_array::types::{
 use arrow_array::{Array, PrimitiveArray, RecordBatch};
 use arrow_schema::{DataType, Schema, TimeUnit};
 
-use super::batch::{flush, reject, too_many_rows, Batch, BATCH};
+use super::batch::{check_capacity, flush, reject, Batch, BATCH};
 use super::{Loader, Problem, Rejection};
 use crate::arrow::{kinds, ArrowKind};
 use crate::dataset::{
@@ -492,10 +492,7 @@ fn read_rows(
         for i in 0..rb.num_rows() {
             row += 1;
             loader.report.read[t] += 1;
-            if loader.dataset.len(table) >= loader.state.max_rows {
-                let error = too_many_rows(loader, table, file, row);
-                return Err(stop(loader, table, file, &mut batch, error));
-            }
+            check_capacity(loader, table, file, &mut batch, row)?;
             let field_limit = loader.limits.field_bytes;
             let src = ArrowRow { cols: &cols, i, file, row, field_limit, date: Cell::new(None) };
             match parse_row(table, &mut loader.dataset, &src, &map) {
