@@ -59,7 +59,7 @@ pub(crate) enum Periods {
 
 /// Past this many periods a series moves from a vector to a B-tree, so an
 /// insert never moves more than this many entries.
-const SMALL_MAX: usize = 64;
+pub(crate) const SMALL_MAX: usize = 64;
 
 impl Periods {
     /// The loaded period with the latest start `<= end`, if it ends `>= start`.

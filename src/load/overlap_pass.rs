@@ -21,8 +21,8 @@
 use std::collections::HashMap;
 
 use super::overlap::{
-    name_first, overlapping, period_of, period_text, row_series, series_text, MinTree, Period,
-    Periods,
+    name_first, overlapping, period_of, period_text, row_series, series_text, MinTree,
+    OverlapIndex, Period, Periods, SMALL_MAX,
 };
 use super::{Loader, Problem, Rejection};
 use crate::dataset::{DeportationColumns, NO_DAY};
@@ -155,18 +155,97 @@ fn remove_rows(loader: &mut Loader, table: Table, from: usize, end: usize, remov
 /// Every row of `from..end` whose period overlaps a loaded row of its
 /// series (taken in file order, rejected rows not counting), with the
 /// first such loaded row in file order; sorted by row. Rows before `from`
-/// are in `index`.
-fn overlaps(
+/// are in `index`. Large files are split in two halves by a hash of the
+/// series, each checked on its own thread.
+fn overlaps(ds: &Dataset, index: &OverlapIndex, from: usize, end: usize) -> Vec<(u32, u32)> {
+    let Some(layout) = Layout::new(ds, from, end) else {
+        let (keys, row_bits) = by_series_wide(ds, from, end);
+        return check_groups(ds, index, from, &keys, row_bits);
+    };
+    let two =
+        end - from >= 1 << 16 && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    if !two {
+        let keys = layout.sorted(ds, from, end, None);
+        return check_groups(ds, index, from, &keys, layout.row_bits);
+    }
+    let half = |h: u64| {
+        let keys = layout.sorted(ds, from, end, Some(h));
+        check_groups(ds, index, from, &keys, layout.row_bits)
+    };
+    let (mut found, other) = std::thread::scope(|s| {
+        let other = s.spawn(|| half(1));
+        (half(0), other.join().expect("the overlap check does not panic"))
+    });
+    found.extend(other);
+    found.sort_unstable_by_key(|&(row, _)| row);
+    found
+}
+
+/// How a row's series and offset are packed into a `u64`: origin and host
+/// 9 bits each, kind 2, the crossing's and the source's text ids as many
+/// bits as the largest in the file needs, and below them the row's offset.
+struct Layout {
+    crossing_bits: u32,
+    series_bits: u32,
+    row_bits: u32,
+}
+
+impl Layout {
+    /// The layout for rows `from..end`, or `None` when they do not fit in
+    /// 64 bits (text ids past 2^22 or so).
+    fn new(ds: &Dataset, from: usize, end: usize) -> Option<Layout> {
+        let c = &ds.deportations;
+        let row_bits = (64 - ((end - from - 1) as u64).leading_zeros()).max(1);
+        let bits = |max: u32| 32 - max.leading_zeros();
+        let crossing_bits = bits(c.crossing[from..end].iter().copied().max().unwrap_or(0));
+        let source_bits = bits(c.source[from..end].iter().copied().max().unwrap_or(0));
+        let series_bits = 20 + crossing_bits + source_bits;
+        (series_bits + row_bits <= 64).then_some(Layout { crossing_bits, series_bits, row_bits })
+    }
+
+    /// The rows `from..end` (those whose series hashes to `half`, if
+    /// given) sorted by (series, row): the row's offset from `from` in the
+    /// low `row_bits` bits, the series above.
+    fn sorted(&self, ds: &Dataset, from: usize, end: usize, half: Option<u64>) -> Vec<u64> {
+        let c = &ds.deportations;
+        let series = |r: usize| {
+            c.origin[r] as u64
+                | (c.host[r] as u64) << 9
+                | (c.kind[r] as u64) << 18
+                | (c.crossing[r] as u64) << 20
+                | (c.source[r] as u64) << (20 + self.crossing_bits)
+        };
+        let mut keys: Vec<u64> = match half {
+            None => (from..end).map(|r| series(r) << self.row_bits | (r - from) as u64).collect(),
+            Some(h) => (from..end)
+                .filter_map(|r| {
+                    let s = series(r);
+                    (s.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 63 == h)
+                        .then_some(s << self.row_bits | (r - from) as u64)
+                })
+                .collect(),
+        };
+        // Stable, and the keys start in row order: sorting by the series
+        // bits alone leaves each series' rows in file order.
+        radix_sort(&mut keys, self.row_bits, self.row_bits + self.series_bits);
+        keys
+    }
+}
+
+/// Checks the series of `keys` (sorted by series, then row; the row's
+/// offset from `from` in the low `row_bits` bits, and equal bits above for
+/// equal series).
+fn check_groups(
     ds: &Dataset,
-    index: &super::overlap::OverlapIndex,
+    index: &OverlapIndex,
     from: usize,
-    end: usize,
+    keys: &[u64],
+    row_bits: u32,
 ) -> Vec<(u32, u32)> {
-    let (keys, row_bits) = by_series(ds, from, end);
     let mask = (1u64 << row_bits) - 1;
+    let c = &ds.deportations;
     // The periods in sorted order, read in one loop of independent loads
     // (the rows are scattered over the columns).
-    let c = &ds.deportations;
     let periods: Vec<(Day, Day)> = keys
         .iter()
         .map(|&k| {
@@ -177,6 +256,7 @@ fn overlaps(
     let prior = from > 0;
     let mut found = Vec::new();
     let mut group = Vec::new();
+    let mut scratch = Scratch::default();
     let mut i = 0;
     while i < keys.len() {
         let series = keys[i] >> row_bits;
@@ -192,7 +272,7 @@ fn overlaps(
                 let row = from + (keys[g] & mask) as usize;
                 (row, if start == NO_DAY { end } else { start }, end)
             }));
-            check_series(ds, index, &group, prior, &mut found);
+            check_series(ds, index, &group, prior, &mut scratch, &mut found);
         }
         i = j;
     }
@@ -200,38 +280,62 @@ fn overlaps(
     found
 }
 
+/// Buffers reused from one series to the next.
+#[derive(Default)]
+struct Scratch {
+    loaded: Vec<Period>,
+    rejected: Vec<(u32, Day, Day)>,
+}
+
 /// Checks the rows of one series (in file order, with their first and last
-/// days) against each other and
-/// against the series' rows in `index` (all earlier in file order).
+/// days) against each other and against the series' rows in `index` (all
+/// earlier in file order).
 fn check_series(
     ds: &Dataset,
-    index: &super::overlap::OverlapIndex,
+    index: &OverlapIndex,
     rows: &[(usize, Day, Day)],
     prior: bool,
+    scratch: &mut Scratch,
     found: &mut Vec<(u32, u32)>,
 ) {
     let earlier = if prior { index.periods(row_series(ds, rows[0].0)) } else { Vec::new() };
-    let mut loaded = Periods::Small(Vec::new());
-    let mut rejected = Vec::new();
+    // A sorted vector while the series is small, a B-tree beyond.
+    let mut big = (rows.len() > SMALL_MAX).then(|| Periods::Small(Vec::new()));
+    let loaded = &mut scratch.loaded;
+    loaded.clear();
+    scratch.rejected.clear();
     for &(row, start, end) in rows {
-        if overlapping(&earlier, start, end).is_some() || loaded.overlapping(start, end).is_some() {
-            rejected.push((row as u32, start, end));
+        let earlier_overlap = overlapping(&earlier, start, end).is_some();
+        let p = Period { start, end, row: row as u32 };
+        let overlap = earlier_overlap
+            || match &mut big {
+                Some(periods) => periods.overlapping(start, end).is_some(),
+                None => overlapping(loaded, start, end).is_some(),
+            };
+        if overlap {
+            scratch.rejected.push((row as u32, start, end));
+        } else if let Some(periods) = &mut big {
+            periods.insert(p);
         } else {
-            loaded.insert(Period { start, end, row: row as u32 });
+            let at = loaded.partition_point(|q| q.start < start);
+            loaded.insert(at, p);
         }
     }
-    if rejected.is_empty() {
+    if scratch.rejected.is_empty() {
         return;
     }
     // The first overlapping loaded row in file order: the index's rows come
     // before this file's. Rows loaded after a rejected one have higher
     // numbers, so the final periods name the same row as those at the time.
-    let loaded = loaded.all();
+    let all = match big {
+        Some(periods) => periods.all(),
+        None => std::mem::take(loaded),
+    };
     let earlier_tree = MinTree::new(earlier.iter().map(|p| p.row));
-    let loaded_tree = MinTree::new(loaded.iter().map(|p| p.row));
-    for (row, start, end) in rejected {
+    let loaded_tree = MinTree::new(all.iter().map(|p| p.row));
+    for &(row, start, end) in &scratch.rejected {
         let first = first_overlapping(&earlier, &earlier_tree, start, end)
-            .or_else(|| first_overlapping(&loaded, &loaded_tree, start, end))
+            .or_else(|| first_overlapping(&all, &loaded_tree, start, end))
             .expect("a rejected period overlaps a loaded one");
         found.push((row, first));
     }
@@ -246,39 +350,8 @@ fn first_overlapping(periods: &[Period], tree: &MinTree, start: Day, end: Day) -
     tree.min(lo, hi)
 }
 
-/// The rows `from..end` sorted by (series, row), as `u64`s: the row's
-/// offset from `from` in the low `row_bits` bits, above it a number that
-/// is equal for two rows exactly when their series are.
-fn by_series(ds: &Dataset, from: usize, end: usize) -> (Vec<u64>, u32) {
-    let c = &ds.deportations;
-    let n = end - from;
-    let row_bits = (64 - ((n - 1) as u64).leading_zeros()).max(1);
-    let bits = |max: u32| 32 - max.leading_zeros();
-    let crossing_bits = bits(c.crossing[from..end].iter().copied().max().unwrap_or(0));
-    let source_bits = bits(c.source[from..end].iter().copied().max().unwrap_or(0));
-    // Origin and host 9 bits each, kind 2, then the two text ids.
-    let series_bits = 20 + crossing_bits + source_bits;
-    if series_bits + row_bits > 64 {
-        return by_series_wide(ds, from, end);
-    }
-    let mut keys: Vec<u64> = (from..end)
-        .map(|r| {
-            let series = c.origin[r] as u64
-                | (c.host[r] as u64) << 9
-                | (c.kind[r] as u64) << 18
-                | (c.crossing[r] as u64) << 20
-                | (c.source[r] as u64) << (20 + crossing_bits);
-            series << row_bits | (r - from) as u64
-        })
-        .collect();
-    // Stable, and the keys start in row order: sorting by the series bits
-    // alone leaves each series' rows in file order.
-    radix_sort(&mut keys, row_bits, row_bits + series_bits);
-    (keys, row_bits)
-}
-
-/// [`by_series`] when the series and the row do not fit in 64 bits
-/// together (text ids past 2^22 or so): a comparison sort on full keys.
+/// The rows `from..end` sorted by (series, row) when [`Layout`] cannot
+/// pack them: a comparison sort on full keys, then each series numbered.
 fn by_series_wide(ds: &Dataset, from: usize, end: usize) -> (Vec<u64>, u32) {
     let mut pairs: Vec<(u128, u32)> =
         (from..end).map(|r| (row_series(ds, r), (r - from) as u32)).collect();
@@ -334,6 +407,53 @@ fn radix_sort(keys: &mut Vec<u64>, lo: u32, hi: u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The series of rows `from..` as sorted keys give them: each series'
+    /// rows in order, the series sorted by their first row.
+    fn groups(keys: &[u64], row_bits: u32) -> Vec<Vec<u64>> {
+        let mut out: Vec<Vec<u64>> = Vec::new();
+        for (i, &k) in keys.iter().enumerate() {
+            let row = k & ((1 << row_bits) - 1);
+            match out.last_mut() {
+                Some(g) if i > 0 && keys[i - 1] >> row_bits == k >> row_bits => g.push(row),
+                _ => out.push(vec![row]),
+            }
+        }
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn packed_halved_and_wide_sorts_give_the_same_series() {
+        let mut ds = Dataset::default();
+        let texts: Vec<u32> =
+            (0..40).map(|i| ds.texts.intern(&format!("text {i}")).unwrap()).collect();
+        let mut x: u64 = 5;
+        for day in 0..20_000 {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ds.deportations.push(crate::dataset::DeportationRow {
+                date: day,
+                period_start: NO_DAY,
+                origin: (x >> 60) as u16,
+                host: (x >> 56 & 3) as u16,
+                kind: (x >> 54 & 3) as u8,
+                crossing: texts[(x >> 40) as usize % 40],
+                source: texts[(x >> 30) as usize % 3],
+                count: 1,
+                ..Default::default()
+            });
+        }
+        let (from, end) = (1_000, 20_000);
+        let layout = Layout::new(&ds, from, end).unwrap();
+        let packed = groups(&layout.sorted(&ds, from, end, None), layout.row_bits);
+        let mut halves = groups(&layout.sorted(&ds, from, end, Some(0)), layout.row_bits);
+        halves.extend(groups(&layout.sorted(&ds, from, end, Some(1)), layout.row_bits));
+        halves.sort();
+        let (wide, bits) = by_series_wide(&ds, from, end);
+        assert!(packed.len() > 100);
+        assert_eq!(packed, groups(&wide, bits));
+        assert_eq!(packed, halves);
+    }
 
     #[test]
     fn radix_sort_sorts_by_the_bits_given_and_keeps_order_within() {
