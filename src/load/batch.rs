@@ -103,7 +103,9 @@ pub(super) fn reserve_for(loader: &mut Loader, table: Table, size: u64, read: u6
     let held = loader.dataset.len(table) as u64;
     let additional = expected.saturating_sub(rows).min(u32::MAX as u64) as usize;
     loader.dataset.reserve(table, additional);
-    loader.state.dedup[table as usize].reserve_exact(additional + held as usize);
+    if table != Table::Deportations {
+        loader.state.dedup[table as usize].reserve_exact(additional + held as usize);
+    }
 }
 
 /// Rows parsed but not yet checked for duplicates: checking them together
@@ -144,8 +146,19 @@ pub(super) fn flush(
     let t = table as usize;
     let ds = &mut loader.dataset;
     let state = &mut loader.state;
-    let key_of = key_of(table);
     let end = ds.len(table);
+    if table == Table::Deportations {
+        // Flows are checked for duplicates with their overlapping periods,
+        // once the file is read (`overlap_pass`).
+        for (j, &line) in batch.lines.iter().enumerate() {
+            state.lines[t].push((batch.start + j) as u32, line, file);
+        }
+        batch.start = end;
+        batch.lines.clear();
+        batch.rejections_from = loader.report.rejections.len();
+        return None;
+    }
+    let key_of = key_of(table);
     batch.keys.clear();
     batch.keys.extend((batch.start..end).map(|r| key_of(ds, r as u32)));
     state.dedup[t].reserve(batch.keys.len());
@@ -157,8 +170,6 @@ pub(super) fn flush(
         if write != row {
             ds.copy_row(table, row, write);
         }
-        // Overlapping flow periods are checked once the file is read
-        // (`overlap_pass`).
         let problem = state.dedup[t]
             .check_insert(key, write as u32, |r| key_of(ds, r))
             .map(|first| state.lines[t].duplicate(first, file, key_names(table)));

@@ -1,5 +1,5 @@
-//! Reading a file: in 4 MiB blocks cut at record ends, whose two halves are
-//! parsed on two threads while the previous block is merged. A record may
+//! Reading a file: in 4 MiB blocks cut at record ends, each parsed in two
+//! parts on two threads while the previous block is merged. A record may
 //! span lines inside a quoted field, so a block is cut only at a line end
 //! with an even number of quotes before it in the block (every quoted field
 //! before it closed); a piece that its own parse finds ending inside quotes
@@ -9,6 +9,7 @@
 //! exact lines.
 
 use std::io::{self, Read};
+use std::time::{Duration, Instant};
 
 use csv::ByteRecord;
 
@@ -79,11 +80,12 @@ struct Input<R> {
     at_end: bool,
 }
 
-/// The two-thread path from the first data row on: each block's two halves
-/// are parsed while the previous block's pieces are merged (three tasks over
-/// two cores, and no core waits for the merge), until the end or a block
-/// with a quote, from which the sequential path goes on. `(line_base,
-/// consumed)`: the lines and bytes before `input.buf`.
+/// The two-thread path from the first data row on: another thread parses
+/// the first part of each block while this one merges the previous block's
+/// pieces, parses the rest of the block and reads the next (two tasks on
+/// two cores, the parts sized so that they take as long), until the end or
+/// a piece cut inside a quoted field, from which the sequential path goes
+/// on. `(line_base, consumed)`: the lines and bytes before `input.buf`.
 fn parallel_blocks<R: io::Read>(
     loader: &mut Loader,
     table: Table,
@@ -95,6 +97,10 @@ fn parallel_blocks<R: io::Read>(
     let io_error = |source: io::Error| Error::Io { file: file.to_string(), source };
     let mut batch = Batch::new(loader, table);
     let mut pending: Option<[(Piece, u64); 2]> = None;
+    // The share of a block the other thread parses; this one merges the
+    // previous block, parses the rest and reads the next block, and the
+    // share moves so that both take as long.
+    let mut share = 0.5f64;
     loop {
         let buf = &input.buf;
         let quoted = memchr::memchr(b'"', buf).is_some();
@@ -103,36 +109,58 @@ fn parallel_blocks<R: io::Read>(
             // A record longer than a block: on sequentially.
             return go_sequential(loader, table, file, input, shape, batch, pending, line_base);
         };
-        let half = first_record_end(&buf[..cut], cut / 2, quoted).unwrap_or(cut);
+        let at = ((cut as f64 * share) as usize).min(cut);
+        let half = first_record_end(&buf[..cut], at, quoted).unwrap_or(cut);
         let (first, second) = buf[..cut].split_at(half);
         let second_base = line_base + count_lines(first);
         let limits = loader.limits;
         let shape_ref = &shape;
-        let (a, b, merged) = std::thread::scope(|s| {
-            let b = s.spawn(|| parse_piece(table, shape_ref, file, second, second_base, limits));
-            let a = s.spawn(|| parse_piece(table, shape_ref, file, first, line_base, limits));
+        let reader = &mut input.reader;
+        let at_end = input.at_end;
+        let (a, b, merged, next, timing) = std::thread::scope(|s| {
+            let a = s.spawn(|| {
+                let started = Instant::now();
+                let piece = parse_piece(table, shape_ref, file, first, line_base, limits);
+                (piece, started.elapsed())
+            });
+            let started = Instant::now();
             let merged = match pending.take() {
                 Some(pieces) => merge_pieces(loader, table, file, &mut batch, pieces),
                 None => Ok(()),
             };
-            let join = |h: std::thread::ScopedJoinHandle<'_, Piece>| {
-                h.join().expect("parsing threads do not panic")
-            };
-            (join(a), join(b), merged)
+            let merging = started.elapsed();
+            let b = merged
+                .is_ok()
+                .then(|| parse_piece(table, shape_ref, file, second, second_base, limits));
+            let parsing = started.elapsed() - merging;
+            // The next block: the bytes after the cut, then more input.
+            let mut next = Vec::with_capacity(BLOCK);
+            next.extend_from_slice(&buf[cut..]);
+            let filled = if at_end { Ok(true) } else { fill(reader, &mut next, BLOCK) };
+            let rest = started.elapsed() - merging - parsing;
+            let (a, a_time) = a.join().expect("parsing threads do not panic");
+            (a, b, merged, (next, filled), (a_time, merging + rest, parsing))
         });
         merged?;
+        let b = b.expect("parsed when the merge succeeded");
+        let (next, filled) = next;
         if a.unclosed || b.unclosed {
-            // A cut inside a quoted field: this block and the rest sequentially.
+            // A cut inside a quoted field: this block and the rest
+            // sequentially (the input read since follows the cut).
+            input.buf.truncate(cut);
+            input.buf.extend_from_slice(&next);
+            input.at_end = filled.map_err(io_error)?;
             return go_sequential(loader, table, file, input, shape, batch, None, line_base);
         }
+        share = next_share(share, (first.len(), second.len()), timing);
         pending = Some([(a, consumed + half as u64), (b, consumed + cut as u64)]);
         line_base = second_base + count_lines(second);
         consumed += cut as u64;
-        input.buf.drain(..cut);
-        if input.at_end {
+        input.buf = next;
+        input.at_end = filled.map_err(io_error)?;
+        if at_end {
             break;
         }
-        input.at_end = fill(&mut input.reader, &mut input.buf, BLOCK).map_err(io_error)?;
     }
     if let Some(pieces) = pending.take() {
         merge_pieces(loader, table, file, &mut batch, pieces)?;
@@ -141,6 +169,26 @@ fn parallel_blocks<R: io::Read>(
         Some(dup) => Err(Error::Rejected(dup)),
         None => Ok(()),
     }
+}
+
+/// The share of the next block for the other thread, from this block's
+/// bytes parsed by each thread and `(its time, this thread's other work,
+/// this thread's parsing)`: both threads should finish together.
+fn next_share(
+    share: f64,
+    (first, second): (usize, usize),
+    (theirs, other_work, ours): (Duration, Duration, Duration),
+) -> f64 {
+    let parsing = (theirs + ours).as_secs_f64();
+    let bytes = (first + second) as f64;
+    if parsing <= 0.0 || bytes <= 0.0 {
+        return share;
+    }
+    // Bytes a second; the other thread takes x bytes of a block of n:
+    // x / rate = other_work + (n - x) / rate.
+    let rate = bytes / parsing;
+    let want = 0.5 + other_work.as_secs_f64() * rate / (2.0 * bytes);
+    (0.5 * share + 0.5 * want).clamp(0.5, 0.9)
 }
 
 /// Goes on record by record from the start of `input.buf`, after merging

@@ -18,8 +18,6 @@ const EMPTY: u64 = 0;
 pub(crate) struct DedupIndex {
     slots: Vec<u64>,
     len: usize,
-    /// The slot of the last insert, for [`undo_last`](Self::undo_last).
-    last: usize,
 }
 
 #[inline]
@@ -56,7 +54,6 @@ impl DedupIndex {
             if slot == EMPTY {
                 self.slots[i] = (tag << 32) | (row as u64 + 1);
                 self.len += 1;
-                self.last = i;
                 return None;
             }
             if slot >> 32 == tag {
@@ -69,27 +66,6 @@ impl DedupIndex {
             if i == n {
                 i = 0;
             }
-        }
-    }
-
-    /// Takes back the insert just made by [`check_insert`](Self::check_insert)
-    /// (a row rejected for another reason). The slot was the first empty
-    /// one on its probe path, and nothing was inserted since, so emptying it
-    /// again breaks no other key's path.
-    pub(crate) fn undo_last(&mut self) {
-        self.slots[self.last] = EMPTY;
-        self.len -= 1;
-    }
-
-    /// Indexes rows `0..rows` anew (after rows were removed from the
-    /// table and the others renumbered); their keys are distinct.
-    pub(crate) fn rebuild(&mut self, rows: u32, key_of: impl Fn(u32) -> u128) {
-        self.slots.clear();
-        self.len = 0;
-        self.reserve_exact(rows as usize);
-        for row in 0..rows {
-            let found = self.check_insert(key_of(row), row, &key_of);
-            debug_assert!(found.is_none());
         }
     }
 

@@ -10,12 +10,11 @@
 //! not after the new end ends on or after the new start. That one lookup is
 //! the whole decision, `O(log n)`.
 //!
-//! Cost on single-day data: two single-day rows of one series overlap only
-//! when they have the same date, and then they have the same key and the
-//! duplicate check has rejected the second. So until the first multi-day
-//! period of a table is loaded the index stays inactive and costs one
-//! comparison a row; the first multi-day row builds it from the rows loaded
-//! so far.
+//! Two rows with the same series and the same period are the same flow
+//! reported twice: the later is a *duplicate* of the earlier, not an
+//! overlap. If a loaded period equals the new one, it is the loaded period
+//! with the latest start not after the new end (any other loaded period
+//! starting between would overlap it), so the same lookup tells both.
 //!
 //! A file read by the loader is checked as a whole once it is read, series
 //! by series ([`super::overlap_pass`]); the index here holds the rows
@@ -127,7 +126,6 @@ struct Pending {
 /// [`super::overlap_pass`].
 #[derive(Clone, Debug, Default)]
 pub(crate) struct OverlapIndex {
-    active: bool,
     /// Rows `0..indexed` of the table are in `slots`.
     indexed: usize,
     slots: Vec<Slot>,
@@ -206,16 +204,9 @@ fn home(series: u128, n: usize) -> usize {
 }
 
 impl OverlapIndex {
-    /// True once a multi-day period has been seen: from then on every
-    /// loaded row is indexed.
-    pub(crate) fn is_active(&self) -> bool {
-        self.active
-    }
-
     /// Indexes the loaded rows `indexed..upto` (checked already: they
-    /// overlap nothing) and marks the index active.
+    /// overlap nothing).
     pub(crate) fn catch_up(&mut self, ds: &Dataset, upto: usize) {
-        self.active = true;
         for row in self.indexed..upto {
             let (start, end) = period_of(ds, row);
             let inserted = self.check_insert(row_series(ds, row), start, end, row as u32);
@@ -251,14 +242,16 @@ impl OverlapIndex {
     }
 
     /// Adds the period of `row` if it overlaps no loaded period of its
-    /// series; else returns `Err` with the series' key, and adds nothing.
+    /// series; else returns `Err` with the loaded period of the series with
+    /// the latest start not after `end` (it overlaps, and if a loaded period
+    /// is the same as this one, it is that one), and adds nothing.
     pub(crate) fn check_insert(
         &mut self,
         series: u128,
         start: Day,
         end: Day,
         row: u32,
-    ) -> Result<(), u128> {
+    ) -> Result<(), Period> {
         debug_assert!(series <= SERIES_MASK);
         if (self.len + 1) * 4 > self.slots.len() * 3 {
             self.grow();
@@ -274,8 +267,8 @@ impl OverlapIndex {
             }
             n if n <= INLINE => {
                 let periods = &mut slot.inline[..n];
-                if overlapping(periods, start, end).is_some() {
-                    return Err(series);
+                if let Some(p) = overlapping(periods, start, end) {
+                    return Err(p);
                 }
                 if n < INLINE {
                     let at = periods.partition_point(|q| q.start < start);
@@ -291,8 +284,8 @@ impl OverlapIndex {
             }
             s => {
                 let periods = &mut self.spilled[s - INLINE - 1];
-                if periods.overlapping(start, end).is_some() {
-                    return Err(series);
+                if let Some(p) = periods.overlapping(start, end) {
+                    return Err(p);
                 }
                 periods.insert(p);
             }
@@ -413,10 +406,11 @@ pub(crate) fn name_first(
     }
 }
 
-/// Checks deportation `row` (just loaded, not a duplicate) against the
-/// loaded periods of its series, and indexes it when it overlaps none. A
-/// strict load names the earlier row at once; a lenient one when it
-/// finishes ([`name_deferred`]).
+/// Checks deportation `row` (just pushed) against the loaded rows of its
+/// series, and indexes it when it repeats none and overlaps none. A
+/// repeat of a loaded row's period is a duplicate of it; an overlap is
+/// named at once by a strict load, when the load finishes by a lenient one
+/// ([`name_deferred`]).
 pub(crate) fn check_row(
     ds: &Dataset,
     index: &mut OverlapIndex,
@@ -426,14 +420,19 @@ pub(crate) fn check_row(
     lenient: bool,
 ) -> Result<(), Problem> {
     let (start, end) = period_of(ds, row);
-    if !index.is_active() && start == end {
-        return Ok(());
-    }
     index.catch_up(ds, row);
-    let Err(id) = index.check_insert(row_series(ds, row), start, end, row as u32) else {
-        index.indexed = row + 1;
-        return Ok(());
+    let series = row_series(ds, row);
+    let found = match index.check_insert(series, start, end, row as u32) {
+        Ok(()) => {
+            index.indexed = row + 1;
+            return Ok(());
+        }
+        Err(found) => found,
     };
+    if (found.start, found.end) == (start, end) {
+        let key = super::keys::key_names(crate::Table::Deportations);
+        return Err(lines.duplicate(found.row, file, key));
+    }
     let mut problem = Problem::Overlap {
         period: period_text((start, end)),
         first_file: None,
@@ -442,9 +441,9 @@ pub(crate) fn check_row(
         series: series_text(ds, row),
     };
     if lenient {
-        index.defer(id, start, end);
+        index.defer(series, start, end);
     } else {
-        let first = index.first_overlapping(id, start, end).row;
+        let first = index.first_overlapping(series, start, end).row;
         name_first(&mut problem, ds, lines, first, file);
     }
     Err(problem)
@@ -548,9 +547,9 @@ mod tests {
                     loaded += 1;
                     out.push(Ok(()));
                 }
-                Err(id) if strict_names => out.push(Err(index.first_overlapping(id, a, b).row)),
-                Err(id) => {
-                    index.defer(id, a, b);
+                Err(_) if strict_names => out.push(Err(index.first_overlapping(s, a, b).row)),
+                Err(_) => {
+                    index.defer(s, a, b);
                     deferred.push(line);
                     out.push(Err(u32::MAX));
                 }

@@ -1,31 +1,27 @@
-//! Overlapping flow periods, checked once a file's rows are loaded.
+//! Repeated and overlapping flow periods, checked once a file's rows are
+//! loaded.
 //!
-//! The rule is the one of [`super::overlap`]: rows are taken in file order,
-//! and a row whose period shares a day with a loaded row of its series is
-//! rejected (and then never counts). Whether a row is loaded depends only
-//! on the earlier rows *of its series*, so the rows of a file can be taken
-//! series by series: they are sorted by (series, row) with a radix sort,
-//! and each series is walked in file order with its periods in cache. That
-//! replaces a lookup into an index of every series for every row, one
-//! cache miss a row on a file with many series.
+//! The rules are those of [`super::overlap`]: rows are taken in file
+//! order; a row with the period of a loaded row of its series is a
+//! duplicate of it, and a row whose period shares a day with a loaded row
+//! of its series overlaps it; either is rejected (and then never counts).
+//! Whether a row is loaded depends only on the earlier rows *of its
+//! series*, so the rows of a file can be taken series by series: they are
+//! sorted by (series, row) with a radix sort, and each series is walked in
+//! file order with its periods in cache. That replaces a lookup into an
+//! index of every row and one into an index of every series for every row,
+//! each a cache miss on a large file.
 //!
-//! The duplicate check runs as the rows are read, before this one, and the
-//! two give what checking each row for both in turn would give: a row that
-//! repeats the key of a row later rejected here has the same series and
-//! period, so it overlaps the same earlier loaded row; its duplicate
-//! rejection becomes that overlap rejection. In a strict load the first
-//! overlap comes before the error that stopped the read (every row checked
-//! here was read before it), so it is the error, and the rows from it on
-//! are taken back out.
-
-use std::collections::HashMap;
+//! In a strict load the first such row comes before the error that
+//! stopped the read, if any (every row checked here was read before it),
+//! so it is the error, and the rows from it on are taken back out.
 
 use super::overlap::{
     name_first, overlapping, period_of, period_text, row_series, series_text, MinTree,
     OverlapIndex, Period, Periods, SMALL_MAX,
 };
 use super::{Loader, Problem, Rejection};
-use crate::dataset::{DeportationColumns, NO_DAY};
+use crate::dataset::NO_DAY;
 use crate::record::Day;
 use crate::{Dataset, Error, Table};
 
@@ -51,9 +47,9 @@ impl Mark {
 }
 
 /// Checks the rows a file added to `table` (from `mark` on) for
-/// overlapping periods, once the file is read; `result` is how the read
-/// ended. Lenient: overlap rejections are added in line order and the rows
-/// removed. Strict: the first overlap is the error. A read that failed
+/// repeated and overlapping flow periods, once the file is read; `result`
+/// is how the read ended. Lenient: the rejections are added in line order
+/// and the rows removed. Strict: the first is the error. A read that failed
 /// keeps only the rows checked before it stopped.
 pub(crate) fn check_file(
     loader: &mut Loader,
@@ -76,30 +72,31 @@ pub(crate) fn check_file(
     }
     let ds = &loader.dataset;
     let index = &mut loader.state.overlap;
-    if !index.is_active() && !(mark.rows..end).any(|r| is_multi_day(&ds.deportations, r)) {
-        // Single days overlap only when they are equal: duplicates.
-        return result;
-    }
     index.catch_up(ds, mark.rows);
     let found = overlaps(ds, index, mark.rows, end);
     if found.is_empty() {
         return result;
     }
     let lines = &loader.state.lines[t];
-    let rejection = |&(row, first): &(u32, u32)| {
-        let mut problem = Problem::Overlap {
-            period: period_text(period_of(ds, row as usize)),
-            first_file: None,
-            first_line: 0,
-            first_period: String::new(),
-            series: series_text(ds, row as usize),
+    let rejection = |f: &Found| {
+        let problem = if f.duplicate {
+            lines.duplicate(f.first, file, super::keys::key_names(table))
+        } else {
+            let mut problem = Problem::Overlap {
+                period: period_text(period_of(ds, f.row as usize)),
+                first_file: None,
+                first_line: 0,
+                first_period: String::new(),
+                series: series_text(ds, f.row as usize),
+            };
+            name_first(&mut problem, ds, lines, f.first, file);
+            problem
         };
-        name_first(&mut problem, ds, lines, first, file);
-        Rejection::new(file, lines.line(row).1, problem)
+        Rejection::new(file, lines.line(f.row).1, problem)
     };
     if !loader.lenient {
         let first = rejection(&found[0]);
-        let row = found[0].0 as usize;
+        let row = found[0].row as usize;
         loader.report.read[t] = mark.read + (row - mark.rows) as u64 + 1;
         loader.report.rejected[t] = mark.rejected + 1;
         loader.report.rejections.truncate(mark.rejections);
@@ -108,16 +105,7 @@ pub(crate) fn check_file(
         return Err(Error::Rejected(Box::new(first)));
     }
     let rejections: Vec<Rejection> = found.iter().map(rejection).collect();
-    let by_line: HashMap<u64, usize> =
-        rejections.iter().enumerate().map(|(i, r)| (r.line, i)).collect();
-    for r in &mut loader.report.rejections[mark.rejections..] {
-        if let Problem::Duplicate { first_file: None, first_line, .. } = r.problem {
-            if let Some(&i) = by_line.get(&first_line) {
-                r.problem = rejections[i].problem.clone();
-            }
-        }
-    }
-    let removed: Vec<u32> = found.iter().map(|&(row, _)| row).collect();
+    let removed: Vec<u32> = found.iter().map(|f| f.row).collect();
     remove_rows(loader, table, mark.rows, end, &removed);
     loader.report.rejected[t] += rejections.len() as u64;
     loader.report.rejections.extend(rejections);
@@ -125,12 +113,17 @@ pub(crate) fn check_file(
     result
 }
 
-fn is_multi_day(c: &DeportationColumns, row: usize) -> bool {
-    c.period_start[row] != crate::dataset::NO_DAY && c.period_start[row] != c.date[row]
+/// A row of the file that repeats or overlaps a loaded row of its series,
+/// and the first such loaded row in file order.
+#[derive(Clone, Copy, Debug)]
+struct Found {
+    row: u32,
+    first: u32,
+    duplicate: bool,
 }
 
 /// Removes `removed` (sorted rows of `from..end`) and every row from `end`
-/// on from the table, its line map and its duplicate index.
+/// on from the table and its line map.
 fn remove_rows(loader: &mut Loader, table: Table, from: usize, end: usize, removed: &[u32]) {
     let t = table as usize;
     let ds = &mut loader.dataset;
@@ -147,9 +140,6 @@ fn remove_rows(loader: &mut Loader, table: Table, from: usize, end: usize, remov
     ds.truncate(table, write);
     loader.state.lines[t].remove(from, removed);
     loader.state.lines[t].truncate(write);
-    let key_of = super::keys::key_of(table);
-    let ds = &loader.dataset;
-    loader.state.dedup[t].rebuild(write as u32, |r| key_of(ds, r));
 }
 
 /// Every row of `from..end` whose period overlaps a loaded row of its
@@ -157,7 +147,7 @@ fn remove_rows(loader: &mut Loader, table: Table, from: usize, end: usize, remov
 /// first such loaded row in file order; sorted by row. Rows before `from`
 /// are in `index`. Large files are split in two halves by a hash of the
 /// series, each checked on its own thread.
-fn overlaps(ds: &Dataset, index: &OverlapIndex, from: usize, end: usize) -> Vec<(u32, u32)> {
+fn overlaps(ds: &Dataset, index: &OverlapIndex, from: usize, end: usize) -> Vec<Found> {
     let Some(layout) = Layout::new(ds, from, end) else {
         let (keys, row_bits) = by_series_wide(ds, from, end);
         return check_groups(ds, index, from, &keys, row_bits);
@@ -177,7 +167,7 @@ fn overlaps(ds: &Dataset, index: &OverlapIndex, from: usize, end: usize) -> Vec<
         (half(0), other.join().expect("the overlap check does not panic"))
     });
     found.extend(other);
-    found.sort_unstable_by_key(|&(row, _)| row);
+    found.sort_unstable_by_key(|f| f.row);
     found
 }
 
@@ -241,7 +231,7 @@ fn check_groups(
     from: usize,
     keys: &[u64],
     row_bits: u32,
-) -> Vec<(u32, u32)> {
+) -> Vec<Found> {
     let mask = (1u64 << row_bits) - 1;
     let c = &ds.deportations;
     // The periods in sorted order, read in one loop of independent loads
@@ -276,7 +266,7 @@ fn check_groups(
         }
         i = j;
     }
-    found.sort_unstable_by_key(|&(row, _)| row);
+    found.sort_unstable_by_key(|f| f.row);
     found
 }
 
@@ -288,7 +278,7 @@ struct Scratch {
 }
 
 /// Checks the rows of one series (in file order, with their first and last
-/// days) against each other and against the series' rows in `index` (all
+/// days) for repeated and overlapping periods, against each other and against the series' rows in `index` (all
 /// earlier in file order).
 fn check_series(
     ds: &Dataset,
@@ -296,7 +286,7 @@ fn check_series(
     rows: &[(usize, Day, Day)],
     prior: bool,
     scratch: &mut Scratch,
-    found: &mut Vec<(u32, u32)>,
+    found: &mut Vec<Found>,
 ) {
     let earlier = if prior { index.periods(row_series(ds, rows[0].0)) } else { Vec::new() };
     // A sorted vector while the series is small, a B-tree beyond.
@@ -305,20 +295,24 @@ fn check_series(
     loaded.clear();
     scratch.rejected.clear();
     for &(row, start, end) in rows {
-        let earlier_overlap = overlapping(&earlier, start, end).is_some();
         let p = Period { start, end, row: row as u32 };
-        let overlap = earlier_overlap
-            || match &mut big {
-                Some(periods) => periods.overlapping(start, end).is_some(),
-                None => overlapping(loaded, start, end).is_some(),
-            };
-        if overlap {
-            scratch.rejected.push((row as u32, start, end));
-        } else if let Some(periods) = &mut big {
-            periods.insert(p);
-        } else {
-            let at = loaded.partition_point(|q| q.start < start);
-            loaded.insert(at, p);
+        let near = overlapping(&earlier, start, end).or(match &big {
+            Some(periods) => periods.overlapping(start, end),
+            None => overlapping(loaded, start, end),
+        });
+        match near {
+            // The same period: the same flow reported twice.
+            Some(q) if (q.start, q.end) == (start, end) => {
+                found.push(Found { row: p.row, first: q.row, duplicate: true })
+            }
+            Some(_) => scratch.rejected.push((p.row, start, end)),
+            None => match &mut big {
+                Some(periods) => periods.insert(p),
+                None => {
+                    let at = loaded.partition_point(|q| q.start < start);
+                    loaded.insert(at, p);
+                }
+            },
         }
     }
     if scratch.rejected.is_empty() {
@@ -337,7 +331,7 @@ fn check_series(
         let first = first_overlapping(&earlier, &earlier_tree, start, end)
             .or_else(|| first_overlapping(&all, &loaded_tree, start, end))
             .expect("a rejected period overlaps a loaded one");
-        found.push((row, first));
+        found.push(Found { row, first, duplicate: false });
     }
 }
 

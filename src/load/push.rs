@@ -78,8 +78,9 @@ impl Loader {
     /// duplicate index), so that they are allocated once.
     pub(crate) fn reserve(&mut self, table: Table, additional: usize) {
         self.dataset.reserve(table, additional);
-        let t = table as usize;
-        self.state.dedup[t].reserve(additional);
+        if table != Table::Deportations {
+            self.state.dedup[table as usize].reserve(additional);
+        }
     }
 
     /// Adds a warning (no rejection) to the report.
@@ -166,17 +167,14 @@ impl Loader {
         let n = ds.len(table) as u32 - 1;
         let key_of = key_of(table);
         let state = &mut self.state;
-        let problem = match state.dedup[t].check_insert(key_of(ds, n), n, |r| key_of(ds, r)) {
-            None if table != Table::Deportations => None,
-            None => {
-                let (index, lines) = (&mut state.overlap, &state.lines[t]);
-                let checked = check_overlap(ds, index, lines, n as usize, at.file, self.lenient);
-                if checked.is_err() {
-                    state.dedup[t].undo_last();
-                }
-                checked.err()
-            }
-            Some(first) => Some(state.lines[t].duplicate(first, at.file, key_names(table))),
+        let problem = if table == Table::Deportations {
+            // Duplicates and overlapping periods, in one lookup.
+            let (index, lines) = (&mut state.overlap, &state.lines[t]);
+            check_overlap(ds, index, lines, n as usize, at.file, self.lenient).err()
+        } else {
+            state.dedup[t]
+                .check_insert(key_of(ds, n), n, |r| key_of(ds, r))
+                .map(|first| state.lines[t].duplicate(first, at.file, key_names(table)))
         };
         match problem {
             None => {
