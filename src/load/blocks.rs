@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use csv::ByteRecord;
 
 use super::batch::{check_capacity, flush, reject, reserve_for, Batch, BATCH};
-use super::fields::{parse_record, Row};
+use super::fields::{parse_record, Fields, Row};
 use super::header::{header_shape, Shape};
 use super::lines::RecordReader;
 use super::{Loader, Problem, Rejection};
@@ -304,6 +304,24 @@ fn parse_piece(
         error: None,
         unclosed: false,
     };
+    if splittable(bytes, limits) {
+        split_lines(table, shape, file, bytes, line_base, limits, &mut piece);
+    } else {
+        read_records(table, shape, file, bytes, line_base, limits, &mut piece);
+    }
+    piece
+}
+
+/// Reads a piece with the `csv` crate.
+fn read_records(
+    table: Table,
+    shape: &Shape,
+    file: &str,
+    bytes: &[u8],
+    line_base: u64,
+    limits: super::Limits,
+    piece: &mut Piece,
+) {
     let mut records = RecordReader::continuing(file, bytes, limits, line_base);
     loop {
         match records.next() {
@@ -325,7 +343,50 @@ fn parse_piece(
             }
         }
     }
-    piece
+}
+
+/// Whether a piece can be read by splitting its lines at the delimiter:
+/// no quote (every field as written), no carriage return (every line ends
+/// with `\n` alone), no record over the limit, a delimiter that is no line
+/// end. The `csv` crate reads such a piece into the same records.
+fn splittable(bytes: &[u8], limits: super::Limits) -> bool {
+    bytes.len() <= limits.record_bytes
+        && bytes.len() < u32::MAX as usize
+        && !matches!(limits.delimiter, b'\n' | b'\r' | b'"')
+        && memchr::memchr2(b'"', b'\r', bytes).is_none()
+}
+
+/// Reads a [`splittable`] piece: each non-empty line a record (an empty
+/// line is none, as for the `csv` crate), its fields between delimiters.
+fn split_lines(
+    table: Table,
+    shape: &Shape,
+    file: &str,
+    bytes: &[u8],
+    line_base: u64,
+    limits: super::Limits,
+    piece: &mut Piece,
+) {
+    let mut ends: Vec<u32> = Vec::with_capacity(shape.width + 1);
+    let mut line = line_base;
+    let mut start = 0;
+    while start < bytes.len() {
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+        line += 1;
+        let record = &bytes[start..end];
+        start = end + 1;
+        if record.is_empty() {
+            continue;
+        }
+        ends.clear();
+        ends.extend(memchr::memchr_iter(limits.delimiter, record).map(|i| i as u32));
+        ends.push(record.len() as u32);
+        let row = Row::of(Fields::Split(record, &ends), file, line);
+        match parse_record(table, shape, &mut piece.ds, &row, limits.field_bytes) {
+            Ok(()) => piece.lines.push(line),
+            Err(r) => piece.rejections.push(*r),
+        }
+    }
 }
 
 /// Adds a piece's records and rejections to the loader in line order, as
@@ -433,5 +494,98 @@ fn read_sequential<R: io::Read>(
     match flush(loader, table, file, &mut batch) {
         Some(dup) => Err(Error::Rejected(dup)),
         None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::header::header_shape;
+
+    /// Pieces without quotes read by splitting lines and by the `csv`
+    /// crate give the same records, lines and rejections.
+    #[test]
+    fn split_lines_reads_as_the_csv_crate_does() {
+        let values: [&[&str]; 8] = [
+            &["2023-11-01", "2023-13-01", "", "2023-11-1", " 2023-11-01"],
+            &["", "2023-10-01", "2023-11-05", "x"],
+            &["AFG", "PAK", "Afghanistan", "Atlantis", "", "afg"],
+            &["PAK", "IRN", "Côte d'Ivoire", "Iran"],
+            &["returned", "deported", "spontaneous", "Returned", "", "gone"],
+            &["1", "0", "18446744073709551615", "18446744073709551616", "-1", "1.5", ""],
+            &["", "Torkham", "Chaman", "a field far longer than the limit of forty bytes"],
+            &["IOM DTM", "UNHCR", "", "\u{e9}t\u{e9}"],
+        ];
+        let mut x: u64 = 17;
+        let mut next = move |n: usize| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % n as u64) as usize
+        };
+        let mut seen = (0, 0);
+        for delimiter in [b',', b';', b'\t'] {
+            let d = delimiter as char;
+            for round in 0..40 {
+                let mut text = String::new();
+                for _ in 0..(1 + next(60)) {
+                    match next(20) {
+                        0 => {}
+                        1 => text.push_str(&format!("a{d}b")),
+                        _ => {
+                            let width = match next(15) {
+                                0 => 7,
+                                1 => 9,
+                                _ => 8,
+                            };
+                            let fields: Vec<&str> = (0..width)
+                                .map(|i| {
+                                    // Mostly the first (valid) value.
+                                    let pool = values[i % 8];
+                                    pool[if next(3) == 0 { next(pool.len()) } else { 0 }]
+                                })
+                                .collect();
+                            text.push_str(&fields.join(&d.to_string()));
+                        }
+                    }
+                    text.push('\n');
+                }
+                if next(2) == 0 {
+                    text.pop();
+                }
+                let limits =
+                    super::super::Limits { field_bytes: 40, record_bytes: 1 << 20, delimiter };
+                let header = "date,period_start,origin,host,kind,count,crossing,source"
+                    .replace(',', &d.to_string());
+                let mut loader = Loader::new().delimiter(delimiter);
+                let rec = csv::ByteRecord::from(header.split(d).collect::<Vec<_>>());
+                let shape =
+                    header_shape(&mut loader, Table::Deportations, "d.csv", 1, &rec).unwrap();
+                let bytes = text.as_bytes();
+                assert!(splittable(bytes, limits));
+                let (mut split, mut read) = (empty(), empty());
+                split_lines(Table::Deportations, &shape, "d.csv", bytes, 5, limits, &mut split);
+                read_records(Table::Deportations, &shape, "d.csv", bytes, 5, limits, &mut read);
+                let case = format!("delimiter {d:?}, round {round}");
+                assert!(read.error.is_none() && !read.unclosed, "{case}");
+                assert_eq!(split.lines, read.lines, "{case}");
+                assert_eq!(split.rejections, read.rejections, "{case}");
+                let rows = |p: &Piece| format!("{:?}", p.ds.deportations().collect::<Vec<_>>());
+                assert_eq!(rows(&split), rows(&read), "{case}");
+                seen.0 += split.lines.len();
+                seen.1 += split.rejections.len();
+            }
+        }
+        assert!(seen.0 > 100 && seen.1 > 100, "{seen:?}");
+    }
+
+    fn empty() -> Piece {
+        Piece {
+            ds: Dataset::default(),
+            lines: Vec::new(),
+            rejections: Vec::new(),
+            error: None,
+            unclosed: false,
+        }
     }
 }

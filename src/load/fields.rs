@@ -43,9 +43,48 @@ pub(crate) fn parse_digits(b: &[u8]) -> Result<u64, Problem> {
     Ok(n)
 }
 
+/// The fields of one record: read by the `csv` crate, or a line without
+/// quotes split at its delimiters.
+#[derive(Clone, Copy)]
+pub(super) enum Fields<'a> {
+    Record(&'a ByteRecord),
+    /// The line, and the end of each field in it (the next field starts
+    /// one byte later, after the delimiter).
+    Split(&'a [u8], &'a [u32]),
+}
+
+impl<'a> Fields<'a> {
+    pub(super) fn len(&self) -> usize {
+        match self {
+            Fields::Record(r) => r.len(),
+            Fields::Split(_, ends) => ends.len(),
+        }
+    }
+
+    #[inline]
+    pub(super) fn get(&self, i: usize) -> Option<&'a [u8]> {
+        match *self {
+            Fields::Record(r) => r.get(i),
+            Fields::Split(line, ends) => {
+                let end = *ends.get(i)? as usize;
+                let start = if i == 0 { 0 } else { ends[i - 1] as usize + 1 };
+                Some(&line[start..end])
+            }
+        }
+    }
+
+    /// The bytes of all fields together (at least the longest field's).
+    fn total_len(&self) -> usize {
+        match self {
+            Fields::Record(r) => r.as_slice().len(),
+            Fields::Split(line, _) => line.len(),
+        }
+    }
+}
+
 /// One data row being parsed: its record, and where it is.
 pub(super) struct Row<'a> {
-    pub(super) rec: &'a ByteRecord,
+    pub(super) rec: Fields<'a>,
     pub(super) file: &'a str,
     pub(super) line: u64,
     /// The row's `date` once read, and its field, for the period check.
@@ -56,6 +95,10 @@ pub(super) type Parsed<T> = Result<T, Box<Rejection>>;
 
 impl<'a> Row<'a> {
     pub(super) fn new(rec: &'a ByteRecord, file: &'a str, line: u64) -> Self {
+        Row::of(Fields::Record(rec), file, line)
+    }
+
+    pub(super) fn of(rec: Fields<'a>, file: &'a str, line: u64) -> Self {
         Row { rec, file, line, date: Cell::new(None) }
     }
 
@@ -65,10 +108,12 @@ impl<'a> Row<'a> {
 
     /// A rejection for the first field longer than `limit`, if any.
     fn too_long(&self, names: &[String], limit: usize) -> Option<Box<Rejection>> {
-        if self.rec.as_slice().len() <= limit {
+        if self.rec.total_len() <= limit {
             return None;
         }
-        let (i, value) = self.rec.iter().enumerate().find(|(_, f)| f.len() > limit)?;
+        let (i, value) = (0..self.rec.len())
+            .filter_map(|i| Some((i, self.rec.get(i)?)))
+            .find(|(_, f)| f.len() > limit)?;
         let name = names.get(i).map_or("", String::as_str);
         Some(self.reject(name, value, Problem::FieldTooLong { bytes: value.len(), limit }))
     }
