@@ -304,6 +304,11 @@ fn parse_piece(
         error: None,
         unclosed: false,
     };
+    // Room for the rows of a piece of rows of 50 bytes or more, so that the
+    // columns are not grown (copied, their pages faulted in) row by row.
+    let rows = bytes.len() / 50 + 16;
+    piece.ds.reserve(table, rows);
+    piece.lines.reserve(rows);
     if splittable(bytes, limits) {
         split_lines(table, shape, file, bytes, line_base, limits, &mut piece);
     } else {
@@ -368,12 +373,15 @@ fn split_lines(
     piece: &mut Piece,
 ) {
     let mut ends: Vec<u32> = Vec::with_capacity(shape.width + 1);
+    // One check of the whole piece spares one a text field.
+    let text = std::str::from_utf8(bytes).ok();
     let mut line = line_base;
     let mut start = 0;
     while start < bytes.len() {
         let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
         line += 1;
         let record = &bytes[start..end];
+        let start_of_record = start;
         start = end + 1;
         if record.is_empty() {
             continue;
@@ -381,7 +389,11 @@ fn split_lines(
         ends.clear();
         ends.extend(memchr::memchr_iter(limits.delimiter, record).map(|i| i as u32));
         ends.push(record.len() as u32);
-        let row = Row::of(Fields::Split(record, &ends), file, line);
+        let fields = match text {
+            Some(text) => Fields::Text(&text[start_of_record..end], &ends),
+            None => Fields::Split(record, &ends),
+        };
+        let row = Row::of(fields, file, line);
         match parse_record(table, shape, &mut piece.ds, &row, limits.field_bytes) {
             Ok(()) => piece.lines.push(line),
             Err(r) => piece.rejections.push(*r),

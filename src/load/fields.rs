@@ -51,25 +51,41 @@ pub(super) enum Fields<'a> {
     /// The line, and the end of each field in it (the next field starts
     /// one byte later, after the delimiter).
     Split(&'a [u8], &'a [u32]),
+    /// As `Split`, of a line known to be UTF-8 (so is every field: they
+    /// are cut at an ASCII delimiter).
+    Text(&'a str, &'a [u32]),
 }
 
 impl<'a> Fields<'a> {
     pub(super) fn len(&self) -> usize {
         match self {
             Fields::Record(r) => r.len(),
-            Fields::Split(_, ends) => ends.len(),
+            Fields::Split(_, ends) | Fields::Text(_, ends) => ends.len(),
         }
+    }
+
+    #[inline]
+    fn bounds(ends: &[u32], i: usize) -> Option<std::ops::Range<usize>> {
+        let end = *ends.get(i)? as usize;
+        let start = if i == 0 { 0 } else { ends[i - 1] as usize + 1 };
+        Some(start..end)
     }
 
     #[inline]
     pub(super) fn get(&self, i: usize) -> Option<&'a [u8]> {
         match *self {
             Fields::Record(r) => r.get(i),
-            Fields::Split(line, ends) => {
-                let end = *ends.get(i)? as usize;
-                let start = if i == 0 { 0 } else { ends[i - 1] as usize + 1 };
-                Some(&line[start..end])
-            }
+            Fields::Split(line, ends) => Some(&line[Fields::bounds(ends, i)?]),
+            Fields::Text(line, ends) => Some(&line.as_bytes()[Fields::bounds(ends, i)?]),
+        }
+    }
+
+    /// Field `i` as text, when the line is known to be UTF-8.
+    #[inline]
+    fn get_str(&self, i: usize) -> Option<&'a str> {
+        match *self {
+            Fields::Text(line, ends) => line.get(Fields::bounds(ends, i)?),
+            _ => None,
         }
     }
 
@@ -78,6 +94,7 @@ impl<'a> Fields<'a> {
         match self {
             Fields::Record(r) => r.as_slice().len(),
             Fields::Split(line, _) => line.len(),
+            Fields::Text(line, _) => line.len(),
         }
     }
 }
@@ -218,7 +235,8 @@ impl FieldSource for Row<'_> {
         texts: &mut Interner,
     ) -> Parsed<u32> {
         let b = self.raw(col).trim_ascii();
-        let s = match std::str::from_utf8(b) {
+        let known = col.and_then(|i| self.rec.get_str(i));
+        let s = match known.map_or_else(|| std::str::from_utf8(b), Ok) {
             Ok(s) => s.trim(),
             Err(e) => {
                 return Err(self.reject(name, b, Problem::InvalidUtf8 { byte: e.valid_up_to() }))
