@@ -377,26 +377,65 @@ fn split_lines(
     let text = std::str::from_utf8(bytes).ok();
     let mut line = line_base;
     let mut start = 0;
-    while start < bytes.len() {
-        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
-        line += 1;
-        let record = &bytes[start..end];
-        let start_of_record = start;
-        start = end + 1;
-        if record.is_empty() {
-            continue;
-        }
-        ends.clear();
-        ends.extend(memchr::memchr_iter(limits.delimiter, record).map(|i| i as u32));
-        ends.push(record.len() as u32);
+    let mut record = |start: usize, end: usize, line: u64, ends: &[u32]| {
         let fields = match text {
-            Some(text) => Fields::Text(&text[start_of_record..end], &ends),
-            None => Fields::Split(record, &ends),
+            Some(text) => Fields::Text(&text[start..end], ends),
+            None => Fields::Split(&bytes[start..end], ends),
         };
         let row = Row::of(fields, file, line);
         match parse_record(table, shape, &mut piece.ds, &row, limits.field_bytes) {
             Ok(()) => piece.lines.push(line),
             Err(r) => piece.rejections.push(*r),
+        }
+    };
+    for_each_separator(bytes, limits.delimiter, |at, line_end| {
+        ends.push((at - start) as u32);
+        if line_end {
+            line += 1;
+            // An empty line is no record.
+            if at > start {
+                record(start, at, line, &ends);
+            }
+            ends.clear();
+            start = at + 1;
+        }
+    });
+    if start < bytes.len() {
+        ends.push((bytes.len() - start) as u32);
+        record(start, bytes.len(), line + 1, &ends);
+    }
+}
+
+/// Calls `f` with the offset of each `delimiter` and line end (`\n`) of
+/// `bytes`, in order, and whether it is a line end: eight bytes at a time,
+/// each compared with both at once.
+fn for_each_separator(bytes: &[u8], delimiter: u8, mut f: impl FnMut(usize, bool)) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    // The top bit of each byte of `w` equal to the byte of `pattern`: the
+    // low seven bits added to 0x7F carry into the top bit unless all zero,
+    // and no byte carries into the next.
+    let equal = |w: u64, pattern: u64| {
+        let t = w ^ pattern;
+        !(((t & LOW7) + LOW7) | t | LOW7)
+    };
+    let (delimiters, newlines) = (ONES * delimiter as u64, ONES * b'\n' as u64);
+    let mut chunks = bytes.chunks_exact(8);
+    let mut base = 0;
+    for chunk in &mut chunks {
+        let w = u64::from_le_bytes(chunk.try_into().expect("chunks of 8 bytes"));
+        let ends = equal(w, newlines);
+        let mut found = equal(w, delimiters) | ends;
+        while found != 0 {
+            let bit = found.trailing_zeros();
+            f(base + bit as usize / 8, ends >> bit & 1 == 1);
+            found &= found - 1;
+        }
+        base += 8;
+    }
+    for (i, &b) in chunks.remainder().iter().enumerate() {
+        if b == delimiter || b == b'\n' {
+            f(base + i, b == b'\n');
         }
     }
 }
@@ -589,6 +628,35 @@ mod tests {
             }
         }
         assert!(seen.0 > 100 && seen.1 > 100, "{seen:?}");
+    }
+
+    #[test]
+    fn separators_are_found_at_every_offset_and_byte_value() {
+        let mut x: u64 = 3;
+        for len in 0..200 {
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    // Many separators, and every byte value (0x80 and up too).
+                    match x % 4 {
+                        0 => b',',
+                        1 => b'\n',
+                        _ => (x >> 8) as u8,
+                    }
+                })
+                .collect();
+            for delimiter in [b',', b';', b'\t', 0x80, 0xFF, 0] {
+                let mut found = Vec::new();
+                for_each_separator(&bytes, delimiter, |at, end| found.push((at, end)));
+                let want: Vec<(usize, bool)> = (0..bytes.len())
+                    .filter(|&i| bytes[i] == delimiter || bytes[i] == b'\n')
+                    .map(|i| (i, bytes[i] == b'\n'))
+                    .collect();
+                assert_eq!(found, want, "length {len}, delimiter {delimiter}");
+            }
+        }
     }
 
     fn empty() -> Piece {
