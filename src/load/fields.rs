@@ -48,11 +48,10 @@ pub(crate) fn parse_digits(b: &[u8]) -> Result<u64, Problem> {
 #[derive(Clone, Copy)]
 pub(super) enum Fields<'a> {
     Record(&'a ByteRecord),
-    /// The line, and the end of each field in it (the next field starts
-    /// one byte later, after the delimiter).
+    /// The line, and the start and end of each field in it (pairs).
     Split(&'a [u8], &'a [u32]),
     /// As `Split`, of a line known to be UTF-8 (so is every field: they
-    /// are cut at an ASCII delimiter).
+    /// are cut at ASCII delimiters and quotes).
     Text(&'a str, &'a [u32]),
 }
 
@@ -60,15 +59,14 @@ impl<'a> Fields<'a> {
     pub(super) fn len(&self) -> usize {
         match self {
             Fields::Record(r) => r.len(),
-            Fields::Split(_, ends) | Fields::Text(_, ends) => ends.len(),
+            Fields::Split(_, bounds) | Fields::Text(_, bounds) => bounds.len() / 2,
         }
     }
 
     #[inline]
-    fn bounds(ends: &[u32], i: usize) -> Option<std::ops::Range<usize>> {
-        let end = *ends.get(i)? as usize;
-        let start = if i == 0 { 0 } else { ends[i - 1] as usize + 1 };
-        Some(start..end)
+    fn bounds(bounds: &[u32], i: usize) -> Option<std::ops::Range<usize>> {
+        let end = *bounds.get(2 * i + 1)? as usize;
+        Some(bounds[2 * i] as usize..end)
     }
 
     #[inline]
