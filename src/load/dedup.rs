@@ -20,8 +20,9 @@ pub(crate) struct DedupIndex {
     len: usize,
 }
 
+/// A 64-bit hash of a 128-bit key.
 #[inline]
-fn mix(key: u128) -> u64 {
+pub(crate) fn mix(key: u128) -> u64 {
     // murmur3's 64-bit finaliser over both halves.
     fn fmix(mut k: u64) -> u64 {
         k ^= k >> 33;

@@ -32,7 +32,7 @@
 
 use std::collections::BTreeMap;
 
-use super::dedup::LineMap;
+use super::dedup::{mix, LineMap};
 use super::{cut, Problem, Rejection};
 use crate::dataset::NO_DAY;
 use crate::record::{date_of_day, Day};
@@ -183,24 +183,11 @@ pub(crate) fn series_key(origin: u16, host: u16, kind: u8, crossing: u32, source
         | (source as u128) << 52
 }
 
-#[inline]
-fn hash(series: u128) -> u64 {
-    // murmur3's 64-bit finaliser over both halves.
-    fn fmix(mut k: u64) -> u64 {
-        k ^= k >> 33;
-        k = k.wrapping_mul(0xff51_afd7_ed55_8ccd);
-        k ^= k >> 33;
-        k = k.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-        k ^ (k >> 33)
-    }
-    fmix((series as u64) ^ fmix((series >> 64) as u64).rotate_left(17))
-}
-
 /// The home slot of a series in a table of `n` slots (Lemire's
 /// multiply-shift range reduction).
 #[inline]
 fn home(series: u128, n: usize) -> usize {
-    (((hash(series) >> 32) * n as u64) >> 32) as usize
+    (((mix(series) >> 32) * n as u64) >> 32) as usize
 }
 
 impl OverlapIndex {
