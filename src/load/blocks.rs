@@ -354,14 +354,14 @@ fn read_records(
 }
 
 /// Whether a piece may be read by splitting its lines at the delimiter
-/// ([`split_lines`]): no carriage return (every line ends with `\n`
-/// alone), no record over the limit, a delimiter that is no line end or
-/// quote.
+/// ([`split_lines`]): every carriage return ends a line (before `\n`, or
+/// at the end), no record over the limit, a delimiter that is no line end
+/// or quote.
 fn splittable(bytes: &[u8], limits: super::Limits) -> bool {
     bytes.len() <= limits.record_bytes
         && bytes.len() < u32::MAX as usize
         && !matches!(limits.delimiter, b'\n' | b'\r' | b'"')
-        && memchr::memchr(b'\r', bytes).is_none()
+        && memchr::memchr_iter(b'\r', bytes).all(|i| matches!(bytes.get(i + 1), None | Some(b'\n')))
 }
 
 /// Reads a [`splittable`] piece: each non-empty line a record (an empty
@@ -398,8 +398,17 @@ fn split_lines(
             Err(r) => piece.rejections.push(*r),
         }
     };
+    // A line ends before its `\r\n` or `\n`.
+    let content_end = |start: usize, at: usize| {
+        if at > start && bytes[at - 1] == b'\r' {
+            at - 1
+        } else {
+            at
+        }
+    };
     for_each_separator(bytes, limits.delimiter, |at, line_end| {
-        let Some((a, b)) = field_bounds(bytes, quoted, field, at) else {
+        let end = if line_end { content_end(start, at) } else { at };
+        let Some((a, b)) = field_bounds(bytes, quoted, field.min(end), end) else {
             plain = false;
             return false;
         };
@@ -408,8 +417,8 @@ fn split_lines(
         if line_end {
             line += 1;
             // An empty line is no record.
-            if at > start {
-                record(start, at, line, &bounds);
+            if end > start {
+                record(start, end, line, &bounds);
             }
             bounds.clear();
             start = at + 1;
@@ -417,11 +426,14 @@ fn split_lines(
         true
     });
     if start < bytes.len() && plain {
-        match field_bounds(bytes, quoted, field, bytes.len()) {
-            Some((a, b)) => bounds.extend([(a - start) as u32, (b - start) as u32]),
-            None => return false,
+        let end = content_end(start, bytes.len());
+        if end > start {
+            match field_bounds(bytes, quoted, field.min(end), end) {
+                Some((a, b)) => bounds.extend([(a - start) as u32, (b - start) as u32]),
+                None => return false,
+            }
+            record(start, end, line + 1, &bounds);
         }
-        record(start, bytes.len(), line + 1, &bounds);
     }
     plain
 }
@@ -645,9 +657,12 @@ mod tests {
                             text.push_str(&fields.join(&d.to_string()));
                         }
                     }
-                    text.push('\n');
+                    text.push_str(if round % 4 == 3 { "\r\n" } else { "\n" });
                 }
                 if next(2) == 0 {
+                    text.pop();
+                }
+                if round % 4 == 3 && next(2) == 0 {
                     text.pop();
                 }
                 let limits =
