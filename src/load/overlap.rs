@@ -58,7 +58,7 @@ pub(crate) enum Periods {
 
 /// Past this many periods a series moves from a vector to a B-tree, so an
 /// insert never moves more than this many entries.
-pub(crate) const SMALL_MAX: usize = 64;
+const SMALL_MAX: usize = 64;
 
 impl Periods {
     /// The loaded period with the latest start `<= end`, if it ends `>= start`.
@@ -325,11 +325,8 @@ impl OverlapIndex {
             let tree = MinTree::new(periods.iter().map(|p| p.row));
             while k < order.len() && pending[order[k]].series == id {
                 let p = pending[order[k]];
-                // Disjoint and sorted by start, so sorted by end too: the
-                // overlapping ones are a run.
-                let lo = periods.partition_point(|q| q.end < p.start);
-                let hi = periods.partition_point(|q| q.start <= p.end);
-                let row = tree.min(lo, hi).expect("a rejected period overlaps a loaded one");
+                let row = first_overlapping(&periods, &tree, p.start, p.end)
+                    .expect("a rejected period overlaps a loaded one");
                 out[order[k]] = Overlap { row };
                 k += 1;
             }
@@ -456,6 +453,21 @@ pub(crate) fn name_deferred(
         let file = r.file.clone();
         name_first(&mut r.problem, ds, lines, o.row, &file);
     }
+}
+
+/// The lowest row among `periods` (disjoint, sorted by start; `tree` over
+/// their rows) that share a day with `start..=end`.
+pub(crate) fn first_overlapping(
+    periods: &[Period],
+    tree: &MinTree,
+    start: Day,
+    end: Day,
+) -> Option<u32> {
+    // Disjoint and sorted by start, so sorted by end too: the overlapping
+    // ones are a run.
+    let lo = periods.partition_point(|q| q.end < start);
+    let hi = periods.partition_point(|q| q.start <= end);
+    tree.min(lo, hi)
 }
 
 /// Range minimum over a fixed sequence (an iterative segment tree).

@@ -17,8 +17,8 @@
 //! so it is the error, and the rows from it on are taken back out.
 
 use super::overlap::{
-    name_first, overlapping, period_of, period_text, row_series, series_text, MinTree,
-    OverlapIndex, Period, Periods, SMALL_MAX,
+    first_overlapping, name_first, overlapping, period_of, period_text, row_series, series_text,
+    MinTree, OverlapIndex, Period, Periods,
 };
 use super::{Loader, Problem, Rejection};
 use crate::dataset::NO_DAY;
@@ -100,8 +100,7 @@ pub(crate) fn check_file(
         loader.report.read[t] = mark.read + (row - mark.rows) as u64 + 1;
         loader.report.rejected[t] = mark.rejected + 1;
         loader.report.rejections.truncate(mark.rejections);
-        let removed: Vec<u32> = (row as u32..end as u32).collect();
-        remove_rows(loader, table, mark.rows, end, &removed);
+        remove_rows(loader, table, mark.rows, row, &[]);
         return Err(Error::Rejected(Box::new(first)));
     }
     let rejections: Vec<Rejection> = found.iter().map(rejection).collect();
@@ -138,13 +137,16 @@ fn remove_rows(loader: &mut Loader, table: Table, from: usize, end: usize, remov
         write += 1;
     }
     ds.truncate(table, write);
-    loader.state.lines[t].remove(from, removed);
-    loader.state.lines[t].truncate(write);
+    let lines = &mut loader.state.lines[t];
+    lines.truncate(end);
+    if !removed.is_empty() {
+        lines.remove(from, removed);
+    }
 }
 
-/// Every row of `from..end` whose period overlaps a loaded row of its
-/// series (taken in file order, rejected rows not counting), with the
-/// first such loaded row in file order; sorted by row. Rows before `from`
+/// Every row of `from..end` whose period repeats or overlaps a loaded row
+/// of its series (taken in file order, rejected rows not counting), with
+/// the first such loaded row in file order; sorted by row. Rows before `from`
 /// are in `index`. Large files are split in two halves by a hash of the
 /// series, each checked on its own thread.
 fn overlaps(ds: &Dataset, index: &OverlapIndex, from: usize, end: usize) -> Vec<Found> {
@@ -278,8 +280,8 @@ struct Scratch {
 }
 
 /// Checks the rows of one series (in file order, with their first and last
-/// days) for repeated and overlapping periods, against each other and against the series' rows in `index` (all
-/// earlier in file order).
+/// days) for repeated and overlapping periods, against each other and
+/// against the series' rows in `index` (all earlier in file order).
 fn check_series(
     ds: &Dataset,
     index: &OverlapIndex,
@@ -289,59 +291,41 @@ fn check_series(
     found: &mut Vec<Found>,
 ) {
     let earlier = if prior { index.periods(row_series(ds, rows[0].0)) } else { Vec::new() };
-    // A sorted vector while the series is small, a B-tree beyond.
-    let mut big = (rows.len() > SMALL_MAX).then(|| Periods::Small(Vec::new()));
-    let loaded = &mut scratch.loaded;
-    loaded.clear();
+    // The vector of the last series, emptied, so that most series allocate
+    // nothing.
+    let mut loaded = Periods::Small(std::mem::take(&mut scratch.loaded));
     scratch.rejected.clear();
     for &(row, start, end) in rows {
         let p = Period { start, end, row: row as u32 };
-        let near = overlapping(&earlier, start, end).or(match &big {
-            Some(periods) => periods.overlapping(start, end),
-            None => overlapping(loaded, start, end),
-        });
+        let near = overlapping(&earlier, start, end).or_else(|| loaded.overlapping(start, end));
         match near {
             // The same period: the same flow reported twice.
             Some(q) if (q.start, q.end) == (start, end) => {
                 found.push(Found { row: p.row, first: q.row, duplicate: true })
             }
             Some(_) => scratch.rejected.push((p.row, start, end)),
-            None => match &mut big {
-                Some(periods) => periods.insert(p),
-                None => {
-                    let at = loaded.partition_point(|q| q.start < start);
-                    loaded.insert(at, p);
-                }
-            },
+            None => loaded.insert(p),
         }
     }
-    if scratch.rejected.is_empty() {
-        return;
+    if !scratch.rejected.is_empty() {
+        // The first overlapping loaded row in file order: the index's rows
+        // come before this file's. Rows loaded after a rejected one have
+        // higher numbers, so the final periods name the same row as those at
+        // the time.
+        let all = loaded.all();
+        let earlier_tree = MinTree::new(earlier.iter().map(|p| p.row));
+        let loaded_tree = MinTree::new(all.iter().map(|p| p.row));
+        for &(row, start, end) in &scratch.rejected {
+            let first = first_overlapping(&earlier, &earlier_tree, start, end)
+                .or_else(|| first_overlapping(&all, &loaded_tree, start, end))
+                .expect("a rejected period overlaps a loaded one");
+            found.push(Found { row, first, duplicate: false });
+        }
     }
-    // The first overlapping loaded row in file order: the index's rows come
-    // before this file's. Rows loaded after a rejected one have higher
-    // numbers, so the final periods name the same row as those at the time.
-    let all = match big {
-        Some(periods) => periods.all(),
-        None => std::mem::take(loaded),
-    };
-    let earlier_tree = MinTree::new(earlier.iter().map(|p| p.row));
-    let loaded_tree = MinTree::new(all.iter().map(|p| p.row));
-    for &(row, start, end) in &scratch.rejected {
-        let first = first_overlapping(&earlier, &earlier_tree, start, end)
-            .or_else(|| first_overlapping(&all, &loaded_tree, start, end))
-            .expect("a rejected period overlaps a loaded one");
-        found.push(Found { row, first, duplicate: false });
+    if let Periods::Small(mut v) = loaded {
+        v.clear();
+        scratch.loaded = v;
     }
-}
-
-/// The lowest row among `periods` (disjoint, sorted by start; `tree` over
-/// their rows) that share a day with `start..=end`.
-fn first_overlapping(periods: &[Period], tree: &MinTree, start: Day, end: Day) -> Option<u32> {
-    // Disjoint and sorted by start, so sorted by end too: a run.
-    let lo = periods.partition_point(|q| q.end < start);
-    let hi = periods.partition_point(|q| q.start <= end);
-    tree.min(lo, hi)
 }
 
 /// The rows `from..end` sorted by (series, row) when [`Layout`] cannot
