@@ -333,6 +333,11 @@ impl Dataset {
         (0..self.len(Table::Statements)).map(|i| self.statements.record(i, &self.texts))
     }
 
+    /// [`Dataset::series`] if a query has already built it.
+    pub(crate) fn series_if_built(&self) -> Option<(&[u32], u32)> {
+        self.cache.series.get().map(|(ids, n)| (&ids[..], *n))
+    }
+
     /// The series (origin, host, population, source) of each registration, as
     /// dense ids, and how many series there are.
     pub(crate) fn series(&self) -> (&[u32], u32) {

@@ -103,7 +103,7 @@ pub(super) fn reserve_for(loader: &mut Loader, table: Table, size: u64, read: u6
     let held = loader.dataset.len(table) as u64;
     let additional = expected.saturating_sub(rows).min(u32::MAX as u64) as usize;
     loader.dataset.reserve(table, additional);
-    if table != Table::Deportations {
+    if table == Table::Statements {
         loader.state.dedup[table as usize].reserve_exact(additional + held as usize);
     }
 }
@@ -147,9 +147,9 @@ pub(super) fn flush(
     let ds = &mut loader.dataset;
     let state = &mut loader.state;
     let end = ds.len(table);
-    if table == Table::Deportations {
-        // Flows are checked for duplicates with their overlapping periods,
-        // once the file is read (`overlap_pass`).
+    if table != Table::Statements {
+        // Registrations and flows (with their overlapping periods) are
+        // checked for duplicates once the file is read (`overlap_pass`).
         for (j, &line) in batch.lines.iter().enumerate() {
             state.lines[t].push((batch.start + j) as u32, line, file);
         }

@@ -18,6 +18,9 @@ const EMPTY: u64 = 0;
 pub(crate) struct DedupIndex {
     slots: Vec<u64>,
     len: usize,
+    /// Rows `0..indexed` are in the index, for a table whose files are
+    /// checked once read ([`DedupIndex::catch_up`]).
+    indexed: usize,
 }
 
 /// A 64-bit hash of a 128-bit key.
@@ -68,6 +71,60 @@ impl DedupIndex {
                 i = 0;
             }
         }
+    }
+
+    /// The earlier row with `key`, if any; `key_of` rebuilds the key of a
+    /// stored row.
+    pub(crate) fn get(&self, key: u128, key_of: impl Fn(u32) -> u128) -> Option<u32> {
+        let n = self.slots.len();
+        if n == 0 {
+            return None;
+        }
+        let tag = mix(key) >> 32;
+        let mut i = home(tag, n);
+        loop {
+            let slot = self.slots[i];
+            if slot == EMPTY {
+                return None;
+            }
+            if slot >> 32 == tag {
+                let other = (slot as u32).wrapping_sub(1);
+                if key_of(other) == key {
+                    return Some(other);
+                }
+            }
+            i += 1;
+            if i == n {
+                i = 0;
+            }
+        }
+    }
+
+    /// Adds rows `indexed..upto` (loaded rows, no two with one key), for a
+    /// table whose files are checked once read: the index is filled only
+    /// when a later file or a pushed row needs the rows before it.
+    pub(crate) fn catch_up(&mut self, upto: usize, key_of: impl Fn(u32) -> u128) {
+        if self.indexed >= upto {
+            return;
+        }
+        self.reserve(upto - self.indexed);
+        for row in self.indexed as u32..upto as u32 {
+            let earlier = self.check_insert(key_of(row), row, &key_of);
+            debug_assert!(earlier.is_none(), "loaded rows have distinct keys");
+        }
+        self.indexed = upto;
+    }
+
+    /// [`check_insert`](Self::check_insert) for `row`, the next row of a
+    /// table whose files are checked once read: the rows before it are
+    /// indexed first.
+    pub(crate) fn check_next(&mut self, row: u32, key_of: impl Fn(u32) -> u128) -> Option<u32> {
+        self.catch_up(row as usize, &key_of);
+        let earlier = self.check_insert(key_of(row), row, &key_of);
+        if earlier.is_none() {
+            self.indexed = row as usize + 1;
+        }
+        earlier
     }
 
     /// Grows the table now so that `additional` inserts need no growing;

@@ -25,7 +25,7 @@ fn key_day(d: Day) -> u128 {
     (d - DAY_1900) as u128
 }
 
-fn registration_key(ds: &Dataset, row: u32) -> u128 {
+pub(super) fn registration_key(ds: &Dataset, row: u32) -> u128 {
     let c = &ds.registrations;
     let i = row as usize;
     key_day(c.date[i])

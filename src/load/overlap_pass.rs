@@ -1,7 +1,7 @@
-//! Repeated and overlapping flow periods, checked once a file's rows are
-//! loaded.
+//! Repeated registrations and repeated or overlapping flow periods,
+//! checked once a file's rows are loaded.
 //!
-//! The rules are those of [`super::overlap`]: rows are taken in file
+//! Flows follow the rules of [`super::overlap`]: rows are taken in file
 //! order; a row with the period of a loaded row of its series is a
 //! duplicate of it, and a row whose period shares a day with a loaded row
 //! of its series overlaps it; either is rejected (and then never counts).
@@ -12,10 +12,19 @@
 //! index of every row and one into an index of every series for every row,
 //! each a cache miss on a large file.
 //!
+//! Registrations are duplicates when their whole key (date, origin, host,
+//! population and source) repeats: the file's rows are sorted by key the
+//! same way, and of each key the first row in file order is loaded (unless
+//! an earlier file loaded that key) and the others are duplicates of it.
+//! Rows of earlier files are looked up in an index that is filled only
+//! when a later file or a pushed row needs them.
+//!
 //! In a strict load the first such row comes before the error that
 //! stopped the read, if any (every row checked here was read before it),
 //! so it is the error, and the rows from it on are taken back out.
 
+use super::dedup::DedupIndex;
+use super::keys::registration_key;
 use super::overlap::{
     first_overlapping, name_first, overlapping, period_of, period_text, row_series, series_text,
     MinTree, OverlapIndex, Period, Periods,
@@ -67,13 +76,23 @@ pub(crate) fn check_file(
         let rejected = loader.report.rejected[t] - mark.rejected;
         loader.report.read[t] = mark.read + (end - mark.rows) as u64 + rejected;
     }
-    if table != Table::Deportations || end <= mark.rows {
+    if end <= mark.rows {
         return result;
     }
     let ds = &loader.dataset;
-    let index = &mut loader.state.overlap;
-    index.catch_up(ds, mark.rows);
-    let found = overlaps(ds, index, mark.rows, end);
+    let found = match table {
+        Table::Deportations => {
+            let index = &mut loader.state.overlap;
+            index.catch_up(ds, mark.rows);
+            overlaps(ds, index, mark.rows, end)
+        }
+        Table::Registrations => {
+            let index = &mut loader.state.dedup[t];
+            index.catch_up(mark.rows, |r| registration_key(ds, r));
+            repeats(ds, index, mark.rows, end)
+        }
+        Table::Statements => return result,
+    };
     if found.is_empty() {
         return result;
     }
@@ -151,26 +170,130 @@ fn remove_rows(loader: &mut Loader, table: Table, from: usize, end: usize, remov
 /// series, each checked on its own thread.
 fn overlaps(ds: &Dataset, index: &OverlapIndex, from: usize, end: usize) -> Vec<Found> {
     let Some(layout) = Layout::new(ds, from, end) else {
-        let (keys, row_bits) = by_series_wide(ds, from, end);
+        let (keys, row_bits) = by_key_wide(from, end, |r| row_series(ds, r));
         return check_groups(ds, index, from, &keys, row_bits);
     };
-    let two =
-        end - from >= 1 << 16 && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
-    if !two {
-        let keys = layout.sorted(ds, from, end, None);
-        return check_groups(ds, index, from, &keys, layout.row_bits);
-    }
-    let half = |h: u64| {
-        let keys = layout.sorted(ds, from, end, Some(h));
+    in_halves(end - from, |half| {
+        let keys = layout.sorted(ds, from, end, half);
         check_groups(ds, index, from, &keys, layout.row_bits)
-    };
+    })
+}
+
+/// `check(None)` for the whole file, or for a large file (on two cores)
+/// `check(Some(0))` and `check(Some(1))` on a thread each, the results
+/// merged by row.
+fn in_halves(rows: usize, check: impl Fn(Option<u64>) -> Vec<Found> + Sync) -> Vec<Found> {
+    let two = rows >= 1 << 16 && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    if !two {
+        return check(None);
+    }
     let (mut found, other) = std::thread::scope(|s| {
-        let other = s.spawn(|| half(1));
-        (half(0), other.join().expect("the overlap check does not panic"))
+        let other = s.spawn(|| check(Some(1)));
+        (check(Some(0)), other.join().expect("the file checks do not panic"))
     });
     found.extend(other);
     found.sort_unstable_by_key(|f| f.row);
     found
+}
+
+/// The rows `from..end` as `key << row_bits | offset from from`, those
+/// whose key hashes to `half` if given, sorted by key; stable, so rows of
+/// equal keys stay in file order. `key` takes `key_bits` bits.
+fn sort_packed(
+    from: usize,
+    end: usize,
+    key: impl Fn(usize) -> u64,
+    key_bits: u32,
+    row_bits: u32,
+    half: Option<u64>,
+) -> Vec<u64> {
+    let mut keys: Vec<u64> = match half {
+        None => (from..end).map(|r| key(r) << row_bits | (r - from) as u64).collect(),
+        Some(h) => (from..end)
+            .filter_map(|r| {
+                let k = key(r);
+                (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 63 == h)
+                    .then_some(k << row_bits | (r - from) as u64)
+            })
+            .collect(),
+    };
+    radix_sort(&mut keys, row_bits, row_bits + key_bits);
+    keys
+}
+
+/// The bits a value up to `max` needs.
+fn bits(max: u64) -> u32 {
+    64 - max.leading_zeros()
+}
+
+/// The bits an offset into `from..end` needs (at least one).
+fn row_bits(from: usize, end: usize) -> u32 {
+    bits((end - from).saturating_sub(1) as u64).max(1)
+}
+
+/// Every row of `from..end` (registrations) whose key (date, origin, host,
+/// population and source) repeats a loaded row's, with the first such row
+/// in file order; sorted by row. Rows before `from` are in `index`. Rows of
+/// one key are found together by sorting the file's rows by key (a radix
+/// sort on the key packed in 64 bits, when it fits), on two threads for a
+/// large file; the first row of a key new to the load is loaded, every
+/// other row of it is a duplicate of that one.
+fn repeats(ds: &Dataset, index: &DedupIndex, from: usize, end: usize) -> Vec<Found> {
+    let c = &ds.registrations;
+    let full = |r: usize| registration_key(ds, r as u32);
+    let row_bits = row_bits(from, end);
+    let (min_day, max_day) =
+        c.date[from..end].iter().fold((Day::MAX, Day::MIN), |(lo, hi), &d| (lo.min(d), hi.max(d)));
+    let max = |col: &[u16]| bits(col[from..end].iter().copied().max().unwrap_or(0) as u64);
+    let day_bits = bits((max_day - min_day) as u64);
+    let (origin_bits, host_bits) = (max(&c.origin), max(&c.host));
+    let population_bits = bits(c.population[from..end].iter().copied().max().unwrap_or(0) as u64);
+    let source_bits = bits(c.source[from..end].iter().copied().max().unwrap_or(0) as u64);
+    let key_bits = day_bits + origin_bits + host_bits + population_bits + source_bits;
+    let check = |keys: &[u64], row_bits: u32| {
+        let mask = (1u64 << row_bits) - 1;
+        let mut found = Vec::new();
+        let mut i = 0;
+        while i < keys.len() {
+            let key = keys[i] >> row_bits;
+            let mut j = i + 1;
+            while j < keys.len() && keys[j] >> row_bits == key {
+                j += 1;
+            }
+            let leader = (from + (keys[i] & mask) as usize) as u32;
+            let earlier = if from > 0 {
+                index.get(full(leader as usize), |r| full(r as usize))
+            } else {
+                None
+            };
+            let (first, dups) = match earlier {
+                Some(first) => (first, i..j),
+                None => (leader, i + 1..j),
+            };
+            found.extend(dups.map(|g| Found {
+                row: (from + (keys[g] & mask) as usize) as u32,
+                first,
+                duplicate: true,
+            }));
+            i = j;
+        }
+        found.sort_unstable_by_key(|f| f.row);
+        found
+    };
+    if key_bits + row_bits > 64 {
+        let (keys, row_bits) = by_key_wide(from, end, full);
+        return check(&keys, row_bits);
+    }
+    let packed = |r: usize| {
+        let mut k = c.source[r] as u64;
+        k = k << population_bits | c.population[r] as u64;
+        k = k << host_bits | c.host[r] as u64;
+        k = k << origin_bits | c.origin[r] as u64;
+        k << day_bits | (c.date[r] - min_day) as u64
+    };
+    in_halves(end - from, |half| {
+        check(&sort_packed(from, end, packed, key_bits, row_bits, half), row_bits)
+    })
 }
 
 /// How a row's series and offset are packed into a `u64`: origin and host
@@ -187,11 +310,10 @@ impl Layout {
     /// 64 bits (text ids past 2^22 or so).
     fn new(ds: &Dataset, from: usize, end: usize) -> Option<Layout> {
         let c = &ds.deportations;
-        let row_bits = (64 - ((end - from - 1) as u64).leading_zeros()).max(1);
-        let bits = |max: u32| 32 - max.leading_zeros();
-        let crossing_bits = bits(c.crossing[from..end].iter().copied().max().unwrap_or(0));
-        let source_bits = bits(c.source[from..end].iter().copied().max().unwrap_or(0));
-        let series_bits = 20 + crossing_bits + source_bits;
+        let row_bits = row_bits(from, end);
+        let max = |col: &[u32]| col[from..end].iter().copied().max().unwrap_or(0) as u64;
+        let crossing_bits = bits(max(&c.crossing));
+        let series_bits = 20 + crossing_bits + bits(max(&c.source));
         (series_bits + row_bits <= 64).then_some(Layout { crossing_bits, series_bits, row_bits })
     }
 
@@ -207,20 +329,7 @@ impl Layout {
                 | (c.crossing[r] as u64) << 20
                 | (c.source[r] as u64) << (20 + self.crossing_bits)
         };
-        let mut keys: Vec<u64> = match half {
-            None => (from..end).map(|r| series(r) << self.row_bits | (r - from) as u64).collect(),
-            Some(h) => (from..end)
-                .filter_map(|r| {
-                    let s = series(r);
-                    (s.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 63 == h)
-                        .then_some(s << self.row_bits | (r - from) as u64)
-                })
-                .collect(),
-        };
-        // Stable, and the keys start in row order: sorting by the series
-        // bits alone leaves each series' rows in file order.
-        radix_sort(&mut keys, self.row_bits, self.row_bits + self.series_bits);
-        keys
+        sort_packed(from, end, series, self.series_bits, self.row_bits, half)
     }
 }
 
@@ -328,18 +437,18 @@ fn check_series(
     }
 }
 
-/// The rows `from..end` sorted by (series, row) when [`Layout`] cannot
-/// pack them: a comparison sort on full keys, then each series numbered.
-fn by_series_wide(ds: &Dataset, from: usize, end: usize) -> (Vec<u64>, u32) {
-    let mut pairs: Vec<(u128, u32)> =
-        (from..end).map(|r| (row_series(ds, r), (r - from) as u32)).collect();
+/// The rows `from..end` sorted by (key, row) when their keys cannot be
+/// packed in 64 bits: a comparison sort on full keys, then each key
+/// numbered in its place.
+fn by_key_wide(from: usize, end: usize, key: impl Fn(usize) -> u128) -> (Vec<u64>, u32) {
+    let mut pairs: Vec<(u128, u32)> = (from..end).map(|r| (key(r), (r - from) as u32)).collect();
     pairs.sort_unstable();
     let mut group = 0u64;
     let keys = pairs
         .iter()
         .enumerate()
-        .map(|(i, &(series, row))| {
-            if i > 0 && pairs[i - 1].0 != series {
+        .map(|(i, &(key, row))| {
+            if i > 0 && pairs[i - 1].0 != key {
                 group += 1;
             }
             group << 32 | row as u64
@@ -427,10 +536,58 @@ mod tests {
         let mut halves = groups(&layout.sorted(&ds, from, end, Some(0)), layout.row_bits);
         halves.extend(groups(&layout.sorted(&ds, from, end, Some(1)), layout.row_bits));
         halves.sort();
-        let (wide, bits) = by_series_wide(&ds, from, end);
+        let (wide, bits) = by_key_wide(from, end, |r| row_series(&ds, r));
         assert!(packed.len() > 100);
         assert_eq!(packed, groups(&wide, bits));
         assert_eq!(packed, halves);
+    }
+
+    #[test]
+    fn registration_repeats_packed_and_wide_follow_the_plain_rule() {
+        // Sources 0..3, then the same rows with text ids near 2^31: the key
+        // no longer fits in 64 bits beside the row and is sorted whole.
+        for wide in [false, true] {
+            let mut ds = Dataset::default();
+            let mut x: u64 = 7;
+            for r in 0..5_000 {
+                x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                let source = (x >> 20) as u32 % 3;
+                ds.registrations.push(crate::dataset::RegistrationRow {
+                    // The rows before `from` are loaded: no two alike.
+                    date: if r < 1_000 { r } else { (x >> 60) as Day },
+                    // Ids near 256 take 9 bits each, so that the wide key
+                    // is 10 + 9 + 9 + 1 + 32 bits, past 64 with the row.
+                    origin: 250 + (x >> 56 & 3) as u16,
+                    host: 250 + (x >> 50 & 3) as u16,
+                    population: (x >> 40 & 1) as u8,
+                    source: if wide { source | 1 << 31 } else { source },
+                    count: 1,
+                    ..Default::default()
+                });
+            }
+            let from = 1_000;
+            let mut index = DedupIndex::default();
+            index.catch_up(from, |r| registration_key(&ds, r));
+            let full = |r: usize| registration_key(&ds, r as u32);
+            // The plain rule: the first loaded row of the key.
+            let mut first: std::collections::HashMap<u128, u32> = Default::default();
+            for r in 0..from {
+                first.entry(full(r)).or_insert(r as u32);
+            }
+            let mut want = Vec::new();
+            for r in from..5_000 {
+                match first.get(&full(r)) {
+                    Some(&f) => want.push((r as u32, f)),
+                    None => {
+                        first.insert(full(r), r as u32);
+                    }
+                }
+            }
+            let got: Vec<(u32, u32)> =
+                repeats(&ds, &index, from, 5_000).iter().map(|f| (f.row, f.first)).collect();
+            assert!(want.len() > 1_000, "repeats are common");
+            assert_eq!(got, want, "wide: {wide}");
+        }
     }
 
     #[test]

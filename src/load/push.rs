@@ -171,6 +171,11 @@ impl Loader {
             // Duplicates and overlapping periods, in one lookup.
             let (index, lines) = (&mut state.overlap, &state.lines[t]);
             check_overlap(ds, index, lines, n as usize, at.file, self.lenient).err()
+        } else if table == Table::Registrations {
+            // Files are checked once read: the index catches up first.
+            state.dedup[t]
+                .check_next(n, |r| key_of(ds, r))
+                .map(|first| state.lines[t].duplicate(first, at.file, key_names(table)))
         } else {
             state.dedup[t]
                 .check_insert(key_of(ds, n), n, |r| key_of(ds, r))
@@ -208,6 +213,33 @@ mod tests {
             count,
             source: loader.intern("UNHCR", "test").unwrap(),
         }
+    }
+
+    #[test]
+    fn a_file_read_after_pushes_finds_the_pushed_rows() {
+        let csv = "date,origin,host,population,count,source\n\
+                   2023-12-31,AFG,IRN,refugees,1,UNHCR\n\
+                   2023-12-31,AFG,PAK,refugees,1987717,UNHCR\n";
+        let mut loader = Loader::new().lenient(true);
+        let r = reg(&mut loader, 1);
+        assert!(loader.push_registration(&r, At { file: "population.csv", line: 4 }).unwrap());
+        loader.read(Table::Registrations, "registrations.csv", csv.as_bytes()).unwrap();
+        // A push after the file: the file's rows are indexed first.
+        let mut other = r;
+        other.host = Country::parse("IRN").unwrap();
+        assert!(!loader.push_registration(&other, At { file: "population.csv", line: 9 }).unwrap());
+        let (ds, report) = loader.finish();
+        assert_eq!(ds.len(Table::Registrations), 2);
+        let messages: Vec<String> = report.rejections().iter().map(|r| r.to_string()).collect();
+        assert_eq!(
+            messages,
+            [
+                "registrations.csv:3: duplicate of population.csv:4 (same date, origin, host, \
+                 population and source)",
+                "population.csv:9: duplicate of registrations.csv:2 (same date, origin, host, \
+                 population and source)",
+            ]
+        );
     }
 
     #[test]

@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use chrono::Datelike;
 
 use super::{Dimension, Query, QueryResult};
-use crate::dataset::{Codes, ColumnRef, NO_COUNTRY};
+use crate::dataset::{series_key, Codes, ColumnRef, NO_COUNTRY};
 use crate::hash::FxBuildHasher;
 use crate::record::{date_of_day, day_of, Day};
 use crate::{Country, Dataset, Error, PopulationType, ReturnKind, SourceConflict, Stance, Table};
@@ -721,27 +721,48 @@ fn dense_range(
 /// date), summed over series per group, refusing to add two sources.
 fn stocks(ds: &Dataset, q: &Query, plan: &Plan<'_>) -> Result<Vec<(u128, [u64; 2])>, Error> {
     let c = &ds.registrations;
-    let (series, nseries) = ds.series();
+    let n = c.date.len();
+    let selected: Vec<usize> = (0..n).filter(|&row| plan.selected(row)).collect();
+    // The series of each selected row: numbered here when the query keeps
+    // few rows (the usual snapshot of a few countries), else from the
+    // dataset's index of every row's series (built once, kept for later
+    // queries).
+    let (series, nseries): (Vec<u32>, u32) = match ds.series_if_built() {
+        None if selected.len() < n / 8 => {
+            let mut ids: HashMap<u128, u32, FxBuildHasher> = HashMap::default();
+            let series = selected
+                .iter()
+                .map(|&row| {
+                    let next = ids.len() as u32;
+                    let key =
+                        series_key(c.origin[row], c.host[row], c.population[row], c.source[row]);
+                    *ids.entry(key).or_insert(next)
+                })
+                .collect();
+            (series, ids.len() as u32)
+        }
+        _ => {
+            let (all, nseries) = ds.series();
+            (selected.iter().map(|&row| all[row]).collect(), nseries)
+        }
+    };
     let time = plan.parts.iter().position(|p| matches!(p, Part::Time { .. }));
     let nbuckets = time.map_or(1, |t| plan.cards[t]);
-    let slot = |row: usize| {
-        series[row] as u64 * nbuckets + time.map_or(0, |t| plan.parts[t].code(row) as u64)
+    // The slot of the `i`-th selected row.
+    let slot = |i: usize| {
+        series[i] as u64 * nbuckets + time.map_or(0, |t| plan.parts[t].code(selected[i]) as u64)
     };
     // Pass 1: the latest row of every (series, bucket), as row + 1. The
     // dense array is allocated zeroed, so untouched pages cost nothing.
     let slots = nseries as u64 * nbuckets;
-    let n = c.date.len();
     let mut dense: Vec<u32> = Vec::new();
     let mut sparse: HashMap<u64, u32, FxBuildHasher> = HashMap::default();
     let use_dense = slots <= 1 << 26;
     if use_dense {
         dense = vec![0; slots as usize];
     }
-    for row in 0..n {
-        if !plan.selected(row) {
-            continue;
-        }
-        let s = slot(row);
+    for (i, &row) in selected.iter().enumerate() {
+        let s = slot(i);
         let best = if use_dense { &mut dense[s as usize] } else { sparse.entry(s).or_insert(0) };
         if *best == 0 || c.date[*best as usize - 1] < c.date[row] {
             *best = row as u32 + 1;
@@ -749,7 +770,7 @@ fn stocks(ds: &Dataset, q: &Query, plan: &Plan<'_>) -> Result<Vec<(u128, [u64; 2
     }
     // Pass 2: the chosen rows, in file order: from the slots when they are
     // fewer than the rows (as-of snapshots), else by a second pass.
-    let chosen: Vec<usize> = if use_dense && (slots as usize) < n {
+    let chosen: Vec<usize> = if use_dense && (slots as usize) < selected.len() {
         let mut rows: Vec<usize> =
             dense.iter().filter(|&&r| r != 0).map(|&r| r as usize - 1).collect();
         rows.sort_unstable();
@@ -759,8 +780,9 @@ fn stocks(ds: &Dataset, q: &Query, plan: &Plan<'_>) -> Result<Vec<(u128, [u64; 2
         rows.sort_unstable();
         rows
     } else {
-        (0..n)
-            .filter(|&row| plan.selected(row) && dense[slot(row) as usize] == row as u32 + 1)
+        (0..selected.len())
+            .filter(|&i| dense[slot(i) as usize] == selected[i] as u32 + 1)
+            .map(|i| selected[i])
             .collect()
     };
     drop(dense);
