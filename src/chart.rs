@@ -331,7 +331,7 @@ fn line_plot(
         let (first, last) = row.bucket(t).ok_or_else(|| {
             Error::Query(format!("cannot chart: \"{}\" is no time bucket", text(row.key(t))))
         })?;
-        let group = row.keys().iter().enumerate().filter(|(i, _)| *i != t).map(|(_, k)| k.as_str());
+        let group = row.keys().enumerate().filter(|(i, _)| *i != t).map(|(_, k)| k);
         groups.entry(group.collect()).or_default().push(Point { first, last, value });
     }
     let groups: Vec<(String, Vec<Point>)> = groups
@@ -418,7 +418,7 @@ fn bar_plot(
         .rows()
         .zip(values)
         .map(|(row, v)| {
-            let keys: Vec<&str> = row.keys().iter().map(String::as_str).collect();
+            let keys: Vec<&str> = row.keys().collect();
             let cluster = keys.first().copied().unwrap_or("total");
             (cluster, series_label(keys.get(1..).unwrap_or(&[]), measure), *v)
         })

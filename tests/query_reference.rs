@@ -852,7 +852,7 @@ fn result_rows(result: &QueryResult) -> Vec<Row> {
     result
         .rows()
         .map(|r| Row {
-            keys: r.keys().to_vec(),
+            keys: r.keys().map(String::from).collect(),
             values: r.values().to_vec(),
             derived: r.derived_values().to_vec(),
         })

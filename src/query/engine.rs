@@ -495,30 +495,48 @@ impl Plan<'_> {
         }
     }
 
-    /// A group key with part `t` (the time dimension) taken out: the same
-    /// group in every bucket.
-    fn without(&self, key: u128, t: usize) -> u128 {
-        let below: u128 = self.cards[t + 1..].iter().map(|&c| c as u128).product();
-        key / (below * self.cards[t] as u128) * below + key % below
+    /// The code of each part in a group key, first part first; `narrow`
+    /// when the key space fits in 64 bits (cheaper division).
+    fn decode(&self, key: u128, narrow: bool, codes: &mut [u32]) {
+        if narrow {
+            let mut key = key as u64;
+            for (code, &c) in codes.iter_mut().zip(&self.cards).rev() {
+                *code = (key % c) as u32;
+                key /= c;
+            }
+        } else {
+            let mut key = key;
+            for (code, &c) in codes.iter_mut().zip(&self.cards).rev() {
+                *code = (key % c as u128) as u32;
+                key /= c as u128;
+            }
+        }
     }
 
-    /// The bucket number of part `t` (the time dimension) of a group key.
-    fn bucket(&self, key: u128, t: usize) -> i64 {
-        let below: u128 = self.cards[t + 1..].iter().map(|&c| c as u128).product();
-        let code = (key / below % self.cards[t] as u128) as i64;
+    /// The group of a key given by its codes with part `t` (the time
+    /// dimension) taken out: the same number in every bucket.
+    fn without(&self, codes: &[u32], t: usize) -> u128 {
+        let mut k = 0u128;
+        for (p, (&code, &c)) in codes.iter().zip(&self.cards).enumerate() {
+            if p != t {
+                k = k * c as u128 + code as u128;
+            }
+        }
+        k
+    }
+
+    /// The bucket number of part `t` (the time dimension) given its code.
+    fn bucket(&self, code: u32, t: usize) -> i64 {
         match &self.parts[t] {
-            Part::Time { first, .. } => first + code,
+            Part::Time { first, .. } => first + code as i64,
             _ => unreachable!("part {t} is the time dimension"),
         }
     }
 
-    fn labels(&self, mut key: u128, ds: &Dataset, out: &mut Vec<String>) {
-        let start = out.len();
-        for (p, &c) in self.parts.iter().zip(&self.cards).rev() {
-            out.push(p.label((key % c as u128) as u32, ds));
-            key /= c as u128;
-        }
-        out[start..].reverse();
+    fn labels(&self, key: u128, ds: &Dataset, out: &mut Vec<String>) {
+        let mut codes = vec![0; self.parts.len()];
+        self.decode(key, false, &mut codes);
+        out.extend(self.parts.iter().zip(&codes).map(|(p, &code)| p.label(code, ds)));
     }
 }
 
@@ -582,6 +600,7 @@ pub(super) fn run(ds: &Dataset, q: &Query) -> Result<QueryResult, Error> {
         dimensions: q.by.clone(),
         measures,
         keys: Vec::new(),
+        labels: Vec::new(),
         values: Vec::new(),
         buckets: Vec::new(),
         groups: Vec::new(),
@@ -602,12 +621,26 @@ pub(super) fn run(ds: &Dataset, q: &Query) -> Result<QueryResult, Error> {
         Table::Statements => flows(&plan, None)?,
     };
     let time = plan.parts.iter().position(|p| matches!(p, Part::Time { .. }));
+    // Each distinct label is made once: `ids[part][code]` is its index in
+    // the result's labels, once made.
+    let mut ids: Vec<Vec<u32>> = plan.cards.iter().map(|&c| vec![u32::MAX; c as usize]).collect();
+    let narrow = plan.key_space().is_some_and(|g| g <= u64::MAX as u128);
+    let mut codes = vec![0u32; plan.parts.len()];
+    result.keys.reserve(groups.len() * codes.len());
     for (key, values) in groups {
-        plan.labels(key, ds, &mut result.keys);
+        plan.decode(key, narrow, &mut codes);
+        for ((part, ids), &code) in plan.parts.iter().zip(&mut ids).zip(&codes) {
+            let id = &mut ids[code as usize];
+            if *id == u32::MAX {
+                *id = result.labels.len() as u32;
+                result.labels.push(part.label(code, ds));
+            }
+            result.keys.push(*id);
+        }
         result.values.extend_from_slice(&values[..measures.len()]);
         if let Some(t) = time {
-            result.buckets.push(plan.bucket(key, t));
-            result.groups.push(plan.without(key, t));
+            result.buckets.push(plan.bucket(codes[t], t));
+            result.groups.push(plan.without(&codes, t));
         }
     }
     super::derived::apply(ds, q, &mut result)?;

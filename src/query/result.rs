@@ -25,12 +25,15 @@ use crate::{Country, Error};
 /// assert!(String::from_utf8(csv)?.starts_with("stance,statements\n"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct QueryResult {
     pub(crate) dimensions: Vec<Dimension>,
     pub(crate) measures: &'static [&'static str],
-    /// Row-major: `dimensions.len()` labels a row.
-    pub(crate) keys: Vec<String>,
+    /// Row-major: `dimensions.len()` labels a row, each an index into
+    /// `labels` (a label that many rows share is stored once).
+    pub(crate) keys: Vec<u32>,
+    /// The labels the rows refer to.
+    pub(crate) labels: Vec<String>,
     /// Row-major: `measures.len()` values a row.
     pub(crate) values: Vec<u64>,
     /// The bucket number of each row, when a dimension is a time bucket.
@@ -47,6 +50,37 @@ pub struct QueryResult {
     /// Column names of the labels, where they are not the dimensions' names
     /// (a window's `date`).
     pub(crate) key_names: Option<&'static [&'static str]>,
+}
+
+/// Two results are equal when their columns and rows are: the same
+/// labels, measures and derived values in the same order.
+impl PartialEq for QueryResult {
+    fn eq(&self, other: &Self) -> bool {
+        self.dimensions == other.dimensions
+            && self.measures == other.measures
+            && self.key_names == other.key_names
+            && self.values == other.values
+            && self.buckets == other.buckets
+            && self.groups == other.groups
+            && self.derived == other.derived
+            && self.derived_values == other.derived_values
+            && self.keys.len() == other.keys.len()
+            && self
+                .keys
+                .iter()
+                .zip(&other.keys)
+                .all(|(&a, &b)| self.labels[a as usize] == other.labels[b as usize])
+    }
+}
+
+impl Eq for QueryResult {}
+
+impl QueryResult {
+    /// Adds a label to the current row (one not shared with other rows).
+    pub(crate) fn push_label(&mut self, label: String) {
+        self.keys.push(self.labels.len() as u32);
+        self.labels.push(label);
+    }
 }
 
 /// One row of a [`QueryResult`]: its labels (one per dimension), measures
@@ -71,7 +105,7 @@ pub struct QueryResult {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ResultRow<'a> {
     index: usize,
-    keys: &'a [String],
+    keys: &'a [u32],
     values: &'a [u64],
     derived: &'a [Option<i128>],
     result: &'a QueryResult,
@@ -85,7 +119,7 @@ impl<'a> ResultRow<'a> {
     /// When `i` is not below the number of dimensions; [`ResultRow::get`]
     /// returns `None` instead.
     pub fn key(&self, i: usize) -> &'a str {
-        &self.keys[i]
+        &self.result.labels[self.keys[i] as usize]
     }
 
     /// The label of the `i`-th dimension; `None` when there is none.
@@ -99,7 +133,7 @@ impl<'a> ResultRow<'a> {
     /// # Ok::<(), refugee_data::Error>(())
     /// ```
     pub fn get(&self, i: usize) -> Option<&'a str> {
-        self.keys.get(i).map(String::as_str)
+        self.keys.get(i).map(|&k| self.result.labels[k as usize].as_str())
     }
 
     /// The label of the `i`-th dimension as a [`Country`], when that
@@ -122,7 +156,7 @@ impl<'a> ResultRow<'a> {
         if !self.result.dimensions.get(i)?.is_country() {
             return None;
         }
-        Country::parse_bytes(self.keys.get(i)?.as_bytes())
+        Country::parse_bytes(self.get(i)?.as_bytes())
     }
 
     /// The first and last day of the row's bucket in the `i`-th dimension,
@@ -151,7 +185,7 @@ impl<'a> ResultRow<'a> {
             Some(&b) => Some(bucket_days(dimension, b)),
             // A window's rows carry their day as a label only.
             None if dimension == Dimension::Day => {
-                let day = self.keys.get(i)?.parse::<NaiveDate>().ok()?;
+                let day = self.get(i)?.parse::<NaiveDate>().ok()?;
                 Some((day, day))
             }
             None => None,
@@ -173,7 +207,7 @@ impl<'a> ResultRow<'a> {
     pub fn cell(&self, c: usize) -> Option<Cell<'a>> {
         let (nd, nm) = (self.keys.len(), self.values.len());
         if c < nd {
-            Some(Cell::Label(&self.keys[c]))
+            Some(Cell::Label(self.key(c)))
         } else if c < nd + nm {
             Some(Cell::Measure(self.values[c - nd]))
         } else {
@@ -182,8 +216,19 @@ impl<'a> ResultRow<'a> {
     }
 
     /// All labels, in dimension order.
-    pub fn keys(&self) -> &'a [String] {
-        self.keys
+    ///
+    /// ```
+    /// use refugee_data::{Dataset, Dimension, Query};
+    /// let q = Query::statements().by(Dimension::Year).by(Dimension::Stance);
+    /// let result = Dataset::sample().query(&q)?;
+    /// let row = result.rows().next().unwrap();
+    /// let keys: Vec<&str> = row.keys().collect();
+    /// assert_eq!(keys, [row.key(0), row.key(1)]);
+    /// # Ok::<(), refugee_data::Error>(())
+    /// ```
+    pub fn keys(&self) -> impl ExactSizeIterator<Item = &'a str> + 'a {
+        let labels = &self.result.labels;
+        self.keys.iter().map(move |&k| labels[k as usize].as_str())
     }
 
     /// The `i`-th measure.
@@ -420,8 +465,8 @@ impl QueryResult {
         let mut record: Vec<String> = Vec::new();
         for row in self.rows() {
             record.clear();
-            for k in row.keys {
-                record.push(if safe { neutralise(k) } else { k.clone() });
+            for k in row.keys() {
+                record.push(if safe { neutralise(k) } else { k.to_owned() });
             }
             record.extend(row.values.iter().map(u64::to_string));
             record.extend(row.derived.iter().map(|v| v.map_or(String::new(), |v| v.to_string())));
@@ -450,7 +495,7 @@ impl QueryResult {
                 json_string(&mut line, name);
                 line.push_str(": ");
                 if c < nd {
-                    json_string(&mut line, &row.keys[c]);
+                    json_string(&mut line, row.key(c));
                 } else if c < nd + nm {
                     line.push_str(&row.values[c - nd].to_string());
                 } else {
@@ -514,8 +559,7 @@ impl fmt::Display for QueryResult {
                 let derived = r.derived.iter().map(|v| v.map_or(String::new(), signed_thousands));
                 // Labels come from files: control characters are shown
                 // escaped, so that a cell cannot drive the terminal.
-                r.keys
-                    .iter()
+                r.keys()
                     .map(|k| escape_controls(k).into_owned())
                     .chain(values)
                     .chain(derived)
@@ -637,7 +681,7 @@ impl serde::Serialize for SerRow<'_> {
         let mut map = s.serialize_map(Some(self.columns.len()))?;
         for (c, name) in self.columns.iter().enumerate() {
             if c < self.nd {
-                map.serialize_entry(name, &self.row.keys[c])?;
+                map.serialize_entry(name, self.row.key(c))?;
             } else if c < self.nd + self.nm {
                 map.serialize_entry(name, &self.row.values[c - self.nd])?;
             } else {
@@ -652,5 +696,38 @@ impl serde::Serialize for SerRow<'_> {
             }
         }
         map.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn result(keys: Vec<u32>, labels: &[&str]) -> QueryResult {
+        QueryResult {
+            dimensions: vec![Dimension::Host],
+            measures: &["persons"],
+            keys,
+            labels: labels.iter().map(|l| l.to_string()).collect(),
+            values: vec![1, 2],
+            buckets: Vec::new(),
+            groups: Vec::new(),
+            derived: Vec::new(),
+            derived_values: Vec::new(),
+            key_names: None,
+        }
+    }
+
+    #[test]
+    fn results_are_equal_by_their_labels_not_by_how_they_are_stored() {
+        let shared = result(vec![0, 0], &["PAK"]);
+        let apart = result(vec![0, 1], &["PAK", "PAK"]);
+        let swapped = result(vec![1, 0], &["PAK", "IRN"]);
+        assert_eq!(shared, apart);
+        assert_ne!(shared, swapped);
+        assert_eq!(swapped.rows().map(|r| r.key(0)).collect::<Vec<_>>(), ["IRN", "PAK"]);
+        let mut csv = Vec::new();
+        apart.write_csv(&mut csv).unwrap();
+        assert_eq!(String::from_utf8(csv).unwrap(), "host,persons\nPAK,1\nPAK,2\n");
     }
 }

@@ -174,6 +174,7 @@ impl Dataset {
             ],
             measures: &["persons_before", "persons_after"],
             keys: Vec::new(),
+            labels: Vec::new(),
             values: Vec::new(),
             buckets: Vec::new(),
             groups: Vec::new(),
@@ -190,12 +191,14 @@ impl Dataset {
                 one_source(self, &flows[lo..hi], &record.date.to_string())?;
             }
             let (before, after) = (sum(lo, mid)?, sum(mid, hi)?);
-            out.keys.extend([
+            for label in [
                 record.date.to_string(),
                 record.actor,
                 record.stance.to_string(),
                 record.target_country.map_or(String::new(), |t| t.alpha3().to_string()),
-            ]);
+            ] {
+                out.push_label(label);
+            }
             out.values.extend([before, after]);
             out.derived_values.push(Some(after as i128 - before as i128));
         }

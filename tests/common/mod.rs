@@ -67,7 +67,7 @@ pub fn json_of(result: &QueryResult) -> String {
 
 /// The rows of a result as (labels, measures).
 pub fn rows_of(result: &QueryResult) -> Vec<(Vec<String>, Vec<u64>)> {
-    result.rows().map(|r| (r.keys().to_vec(), r.values().to_vec())).collect()
+    result.rows().map(|r| (r.keys().map(String::from).collect(), r.values().to_vec())).collect()
 }
 
 // ---------------------------------------------------------------------------
