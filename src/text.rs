@@ -27,3 +27,35 @@ pub(crate) fn bounded_list<S: AsRef<str>>(items: &[S], max: usize, sep: &str) ->
 pub(crate) fn trim_bytes(b: &[u8]) -> &[u8] {
     b.trim_ascii()
 }
+
+/// `s` without leading and trailing whitespace, as [`str::trim`], with a
+/// fast path for the usual text that starts and ends with a visible ASCII
+/// character (never whitespace).
+pub(crate) fn trim_text(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn trim_text_trims_as_str_trim_does() {
+        for s in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "\ta\n",
+            "\u{a0}UNHCR\u{a0}",
+            "IOM\u{2003}",
+            "x y",
+            "~",
+            "\u{85}z",
+        ] {
+            assert_eq!(super::trim_text(s), s.trim(), "{s:?}");
+        }
+    }
+}

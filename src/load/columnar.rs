@@ -69,12 +69,12 @@ impl<'a> Strs<'a> {
         })
     }
 
-    /// Row `i`'s bytes; `None` for null.
-    fn get(&self, i: usize) -> Option<&'a [u8]> {
+    /// Row `i`'s text (Arrow strings are valid UTF-8); `None` for null.
+    fn get(&self, i: usize) -> Option<&'a str> {
         match self {
-            Strs::Utf8(a) => (!a.is_null(i)).then(|| a.value(i).as_bytes()),
-            Strs::Large(a) => (!a.is_null(i)).then(|| a.value(i).as_bytes()),
-            Strs::View(a) => (!a.is_null(i)).then(|| a.value(i).as_bytes()),
+            Strs::Utf8(a) => (!a.is_null(i)).then(|| a.value(i)),
+            Strs::Large(a) => (!a.is_null(i)).then(|| a.value(i)),
+            Strs::View(a) => (!a.is_null(i)).then(|| a.value(i)),
             Strs::Dict { array, keys, values } => {
                 if array.is_null(i) {
                     None
@@ -277,12 +277,12 @@ impl ArrowRow<'_, '_> {
     }
 
     /// Row's string in a string column, checked against the field limit.
-    fn string(&self, col: Option<usize>, name: &str) -> Parsed<Option<&[u8]>> {
+    fn string(&self, col: Option<usize>, name: &str) -> Parsed<Option<&str>> {
         let Col::Strs(s) = self.col(col) else { return Ok(None) };
         match s.get(self.i) {
             Some(b) if b.len() > self.field_limit => {
                 let problem = Problem::FieldTooLong { bytes: b.len(), limit: self.field_limit };
-                Err(self.reject(name, b, problem))
+                Err(self.reject(name, b.as_bytes(), problem))
             }
             other => Ok(other),
         }
@@ -309,7 +309,7 @@ impl ArrowRow<'_, '_> {
                 Ok(Some(v.div_euclid(*per_day)))
             }
             Dates::Text(s) => {
-                let Some(b) = s.get(i) else { return Ok(None) };
+                let Some(b) = s.get(i).map(str::as_bytes) else { return Ok(None) };
                 if b.is_empty() {
                     return Ok(None);
                 }
@@ -374,7 +374,8 @@ impl FieldSource for ArrowRow<'_, '_> {
     }
 
     fn country(&self, col: Option<usize>, name: &'static str, required: bool) -> Parsed<u16> {
-        let b = self.string(col, name)?.unwrap_or(b"");
+        let text = self.string(col, name)?.unwrap_or("");
+        let b = text.as_bytes();
         if b.trim_ascii().is_empty() {
             return if required {
                 Err(self.reject(name, b, Problem::Empty))
@@ -385,8 +386,7 @@ impl FieldSource for ArrowRow<'_, '_> {
         if let Some(c) = Country::parse_bytes(b) {
             return Ok(c.id());
         }
-        let text = String::from_utf8_lossy(b);
-        match Country::parse(&text) {
+        match Country::parse(text) {
             Err(e) => Err(self.reject(name, b, Problem::UnknownCountry(e))),
             // Cannot happen (parse_bytes and parse agree), but never panic on input.
             Ok(_) => Err(self.reject(name, b, Problem::Invalid("is not a country".into()))),
@@ -394,7 +394,7 @@ impl FieldSource for ArrowRow<'_, '_> {
     }
 
     fn vocab<V: Vocabulary>(&self, col: Option<usize>, name: &'static str) -> Parsed<V> {
-        let b = self.string(col, name)?.unwrap_or(b"");
+        let b = self.string(col, name)?.unwrap_or("").as_bytes();
         V::parse_bytes(b).ok_or_else(|| self.reject(name, b, super::fields::vocab_problem::<V>(b)))
     }
 
@@ -405,10 +405,9 @@ impl FieldSource for ArrowRow<'_, '_> {
         required: bool,
         texts: &mut Interner,
     ) -> Parsed<u32> {
-        let b = self.string(col, name)?.unwrap_or(b"");
-        // Arrow strings are UTF-8.
-        let s = String::from_utf8_lossy(b);
-        let s = s.trim();
+        let text = self.string(col, name)?.unwrap_or("");
+        let b = text.as_bytes();
+        let s = crate::text::trim_text(text);
         if s.is_empty() {
             return if required { Err(self.reject(name, b, Problem::Empty)) } else { Ok(0) };
         }

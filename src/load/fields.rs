@@ -235,7 +235,7 @@ impl FieldSource for Row<'_> {
         let b = self.raw(col).trim_ascii();
         let known = col.and_then(|i| self.rec.get_str(i));
         let s = match known.map_or_else(|| std::str::from_utf8(b), Ok) {
-            Ok(s) => s.trim(),
+            Ok(s) => crate::text::trim_text(s),
             Err(e) => {
                 return Err(self.reject(name, b, Problem::InvalidUtf8 { byte: e.valid_up_to() }))
             }

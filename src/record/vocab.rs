@@ -104,6 +104,8 @@ macro_rules! vocabulary {
             /// Parses a label case-insensitively, ignoring surrounding whitespace,
             /// without allocating.
             pub(crate) fn parse_bytes(b: &[u8]) -> Option<$name> {
+                // The exact label first, as files write it: one comparison each.
+                $( if b == $label.as_bytes() { return Some($name::$variant); } )+
                 let b = crate::text::trim_bytes(b);
                 Self::LABELS
                     .iter()
