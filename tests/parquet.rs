@@ -557,3 +557,76 @@ fn rows_are_numbered_across_row_groups_and_batches() {
           integer, digits only)"]
     );
 }
+
+#[test]
+fn a_large_file_parsed_on_two_threads_keeps_every_row_and_rejection_in_order() {
+    // 150,000 rows: decoded in batches of 65,536, each parsed in two pieces
+    // at once. Every 1000th row names an unknown country; now and then a
+    // row repeats the one before it.
+    let (origins, hosts) = (["AFG", "SYR", "IRQ", "SOM"], ["PAK", "IRN"]);
+    let base = chrono::NaiveDate::from_ymd_opt(1990, 1, 1).unwrap();
+    let country_problem = refugee_data::Country::parse("Atlantis").unwrap_err().problem();
+    let mut cols: [Vec<String>; 5] = Default::default();
+    let mut counts = Vec::new();
+    let (mut want, mut sum) = (Vec::new(), 0u64);
+    let mut last_good = false;
+    for i in 0..150_000usize {
+        let row = i + 1;
+        let file = "deportations.parquet";
+        if i % 997 == 500 && last_good {
+            for c in cols.iter_mut() {
+                let previous = c[i - 1].clone();
+                c.push(previous);
+            }
+            counts.push(counts[i - 1]);
+            want.push(format!(
+                "{file}:{row}: duplicate of line {} (same date, period_start, origin, host, \
+                 kind, crossing and source)",
+                row - 1
+            ));
+            last_good = false;
+            continue;
+        }
+        let mut origin = origins[i % 4];
+        last_good = i % 1000 != 999;
+        if !last_good {
+            origin = "Atlantis";
+            want.push(format!("{file}:{row}: column \"origin\": \"Atlantis\" {country_problem}"));
+        } else {
+            sum += i as u64;
+        }
+        let date = base + chrono::Duration::days((i / 8) as i64);
+        let values = [date.to_string(), origin.into(), hosts[i / 4 % 2].into(), "deported".into()];
+        for (c, v) in cols.iter_mut().zip(values) {
+            c.push(v);
+        }
+        cols[4].push("IOM".into());
+        counts.push(i as u64);
+    }
+    let column = |c: &Vec<String>| -> ArrayRef {
+        Arc::new(StringArray::from(c.iter().map(String::as_str).collect::<Vec<_>>()))
+    };
+    let batch = RecordBatch::try_from_iter([
+        ("date", column(&cols[0])),
+        ("origin", column(&cols[1])),
+        ("host", column(&cols[2])),
+        ("kind", column(&cols[3])),
+        ("count", Arc::new(UInt64Array::from(counts)) as ArrayRef),
+        ("source", column(&cols[4])),
+    ])
+    .unwrap();
+    let bytes = parquet_of(&batch);
+    let (ds, rejections) = lenient_parquet(Table::Deportations, "deportations.parquet", &bytes);
+    assert!(want.len() > 250, "{}", want.len());
+    assert_eq!(rejections, want);
+    assert_eq!(ds.len(Table::Deportations), 150_000 - want.len());
+    assert_eq!(ds.deportations().map(|d| d.count).sum::<u64>(), sum);
+    // The rows keep their order.
+    let dates: Vec<_> = ds.deportations().map(|d| d.date).collect();
+    assert!(dates.windows(2).all(|w| w[0] <= w[1]));
+    // Strictly, the first rejection is the error.
+    let err = Loader::new()
+        .read_parquet(Table::Deportations, "deportations.parquet", bytes.as_slice())
+        .unwrap_err();
+    assert_eq!(err.to_string(), want[0]);
+}

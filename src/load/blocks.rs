@@ -174,7 +174,7 @@ fn parallel_blocks<R: io::Read>(
 /// The share of the next block for the other thread, from this block's
 /// bytes parsed by each thread and `(its time, this thread's other work,
 /// this thread's parsing)`: both threads should finish together.
-fn next_share(
+pub(super) fn next_share(
     share: f64,
     (first, second): (usize, usize),
     (theirs, other_work, ours): (Duration, Duration, Duration),
@@ -276,17 +276,32 @@ fn count_lines(bytes: &[u8]) -> u64 {
 }
 
 /// The records of one piece of a file, parsed on their own.
-struct Piece {
-    ds: Dataset,
+pub(super) struct Piece {
+    pub(super) ds: Dataset,
     /// The line of each record in `ds`.
-    lines: Vec<u64>,
+    pub(super) lines: Vec<u64>,
     /// Rejected rows, in line order.
-    rejections: Vec<Rejection>,
+    pub(super) rejections: Vec<Rejection>,
     /// An error that stopped the piece (a record over the limit).
     error: Option<Error>,
     /// Whether the piece ended inside a quoted field: it was not cut at a
     /// record end.
     unclosed: bool,
+}
+
+impl Piece {
+    /// An empty piece with room for `rows` rows of `table`.
+    pub(super) fn with_capacity(table: Table, rows: usize) -> Piece {
+        let mut piece = Piece {
+            ds: Dataset::default(),
+            lines: Vec::with_capacity(rows),
+            rejections: Vec::new(),
+            error: None,
+            unclosed: false,
+        };
+        piece.ds.reserve(table, rows);
+        piece
+    }
 }
 
 fn parse_piece(
@@ -297,18 +312,9 @@ fn parse_piece(
     line_base: u64,
     limits: super::Limits,
 ) -> Piece {
-    let mut piece = Piece {
-        ds: Dataset::default(),
-        lines: Vec::new(),
-        rejections: Vec::new(),
-        error: None,
-        unclosed: false,
-    };
     // Room for the rows of a piece of rows of 50 bytes or more, so that the
     // columns are not grown (copied, their pages faulted in) row by row.
-    let rows = bytes.len() / 50 + 16;
-    piece.ds.reserve(table, rows);
-    piece.lines.reserve(rows);
+    let mut piece = Piece::with_capacity(table, bytes.len() / 50 + 16);
     if !splittable(bytes, limits)
         || !split_lines(table, shape, file, bytes, line_base, limits, &mut piece)
     {
@@ -493,7 +499,7 @@ fn for_each_separator(bytes: &[u8], delimiter: u8, mut f: impl FnMut(usize, bool
 
 /// Adds a piece's records and rejections to the loader in line order, as
 /// the sequential path would have; `end` is the byte after the piece.
-fn merge_piece(
+pub(super) fn merge_piece(
     loader: &mut Loader,
     table: Table,
     file: &str,

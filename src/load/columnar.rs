@@ -16,6 +16,7 @@
 //! type as all empty. Any other type is one [`Error::ColumnType`].
 
 use std::cell::Cell;
+use std::time::Instant;
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
@@ -26,6 +27,7 @@ use arrow_array::{Array, PrimitiveArray, RecordBatch};
 use arrow_schema::{DataType, Schema, TimeUnit};
 
 use super::batch::{check_capacity, flush, reject, Batch, BATCH};
+use super::blocks::{merge_piece, Piece};
 use super::{Loader, Problem, Rejection};
 use crate::arrow::{kinds, ArrowKind};
 use crate::dataset::{
@@ -431,6 +433,36 @@ fn parse_row(
     Ok(())
 }
 
+/// Files of at least this many rows (as they say) are parsed on two threads.
+const PARALLEL_ROWS: u64 = 1 << 14;
+
+fn two_cores() -> bool {
+    std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
+}
+
+/// Parses rows `range` of a record batch whose first row is numbered
+/// `row + 1` into a piece of its own (its own texts), to be merged.
+fn parse_piece(
+    table: Table,
+    cols: &[Col<'_>],
+    range: std::ops::Range<usize>,
+    file: &str,
+    row: u64,
+    field_limit: usize,
+    map: &[Option<usize>],
+) -> Piece {
+    let mut piece = Piece::with_capacity(table, range.len());
+    for i in range {
+        let row = row + i as u64 + 1;
+        let src = ArrowRow { cols, i, file, row, field_limit, date: Cell::new(None) };
+        match parse_row(table, &mut piece.ds, &src, map) {
+            Ok(()) => piece.lines.push(row),
+            Err(rejection) => piece.rejections.push(*rejection),
+        }
+    }
+    piece
+}
+
 /// Checks the pending rows, then returns `error` (or the first duplicate
 /// among the pending rows, which comes before it).
 fn stop(loader: &mut Loader, table: Table, file: &str, batch: &mut Batch, error: Error) -> Error {
@@ -469,6 +501,9 @@ fn read_rows(
 ) -> Result<(), Error> {
     map_columns(table, file, schema, Some(&mut loader.report.warnings))?;
     loader.reserve(table, rows.min(RESERVE_AT_MOST) as usize);
+    if rows >= PARALLEL_ROWS && two_cores() {
+        return read_rows_parallel(loader, table, file, batches);
+    }
     let t = table as usize;
     let kinds = kinds(table);
     let map: Vec<Option<usize>> = (0..kinds.len()).map(Some).collect();
@@ -488,7 +523,8 @@ fn read_rows(
                 None => Col::Absent,
             })
             .collect();
-        for i in 0..rb.num_rows() {
+        let n = rb.num_rows();
+        for i in 0..n {
             row += 1;
             loader.report.read[t] += 1;
             check_capacity(loader, table, file, &mut batch, row)?;
@@ -511,6 +547,95 @@ fn read_rows(
         Some(dup) => Err(Error::Rejected(dup)),
         None => Ok(()),
     }
+}
+
+/// [`read_rows`] on two threads: while the other thread parses a share
+/// of a batch into a piece of its own, this one merges the pieces of the
+/// previous batch, parses the rest of this one and decodes the next; the
+/// share moves so that both take as long. Pieces are merged in order, as
+/// the CSV reader merges its pieces, so rows, rejections and accounting
+/// are those of the one-thread path.
+fn read_rows_parallel(
+    loader: &mut Loader,
+    table: Table,
+    file: &str,
+    mut batches: impl Iterator<Item = Result<RecordBatch, Error>>,
+) -> Result<(), Error> {
+    let kinds = kinds(table);
+    let map: Vec<Option<usize>> = (0..kinds.len()).map(Some).collect();
+    let mut batch = Batch::new(loader, table);
+    let mut pending: Option<[Piece; 2]> = None;
+    let mut share = 0.5f64;
+    let mut row = 0u64;
+    let mut next = batches.next();
+    while let Some(rb) = next.take() {
+        let rb = match rb {
+            Ok(rb) => rb,
+            Err(e) => {
+                if let Some(pieces) = pending.take() {
+                    merge_two(loader, table, file, &mut batch, pieces)?;
+                }
+                return Err(stop(loader, table, file, &mut batch, e));
+            }
+        };
+        let at = map_columns(table, file, &rb.schema(), None)?;
+        let cols: Vec<Col<'_>> = at
+            .iter()
+            .zip(kinds)
+            .map(|(at, kind)| match at {
+                Some(c) => view(*kind, rb.column(*c).as_ref()).unwrap_or(Col::Absent),
+                None => Col::Absent,
+            })
+            .collect();
+        let n = rb.num_rows();
+        let cut = ((n as f64 * share) as usize).min(n);
+        let field_limit = loader.limits.field_bytes;
+        let parse = |range| parse_piece(table, &cols, range, file, row, field_limit, &map);
+        let (first, second, merged, timing) = std::thread::scope(|s| {
+            let first = s.spawn(|| {
+                let started = Instant::now();
+                (parse(0..cut), started.elapsed())
+            });
+            let started = Instant::now();
+            let merged = match pending.take() {
+                Some(pieces) => merge_two(loader, table, file, &mut batch, pieces),
+                None => Ok(()),
+            };
+            let merging = started.elapsed();
+            let second = merged.is_ok().then(|| parse(cut..n));
+            let parsing = started.elapsed() - merging;
+            next = batches.next();
+            let decoding = started.elapsed() - merging - parsing;
+            let (first, theirs) = first.join().expect("the row parsers do not panic");
+            (first, second, merged, (theirs, merging + decoding, parsing))
+        });
+        merged?;
+        let second = second.expect("parsed when the merge succeeded");
+        share = super::blocks::next_share(share, (cut, n - cut), timing);
+        pending = Some([first, second]);
+        row += n as u64;
+    }
+    if let Some(pieces) = pending.take() {
+        merge_two(loader, table, file, &mut batch, pieces)?;
+    }
+    match flush(loader, table, file, &mut batch) {
+        Some(dup) => Err(Error::Rejected(dup)),
+        None => Ok(()),
+    }
+}
+
+/// Merges a batch's two pieces, in order.
+fn merge_two(
+    loader: &mut Loader,
+    table: Table,
+    file: &str,
+    batch: &mut Batch,
+    pieces: [Piece; 2],
+) -> Result<(), Error> {
+    for piece in pieces {
+        merge_piece(loader, table, file, batch, piece, 0)?;
+    }
+    Ok(())
 }
 
 impl Loader {
@@ -580,8 +705,8 @@ mod parquet_files {
     use parquet::arrow::ProjectionMask;
     use parquet::file::reader::ChunkReader;
 
-    /// Rows decoded at a time.
-    const BATCH_ROWS: usize = 8192;
+    /// Rows decoded at a time (each batch's rows are parsed on two threads).
+    const BATCH_ROWS: usize = 1 << 16;
 
     fn unreadable(file: &str, e: impl std::fmt::Display) -> Error {
         let message = format!("not a readable Parquet file: {e}");
