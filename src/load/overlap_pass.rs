@@ -173,23 +173,63 @@ fn overlaps(ds: &Dataset, index: &OverlapIndex, from: usize, end: usize) -> Vec<
         let (keys, row_bits) = by_key_wide(from, end, |r| row_series(ds, r));
         return check_groups(ds, index, from, &keys, row_bits);
     };
-    in_halves(end - from, |half| {
-        let keys = layout.sorted(ds, from, end, half);
+    in_parts(end - from, |part| {
+        let keys = layout.sorted(ds, from, end, part);
         check_groups(ds, index, from, &keys, layout.row_bits)
     })
 }
 
-/// `check(None)` for the whole file, or for a large file (on two cores)
-/// `check(Some(0))` and `check(Some(1))` on a thread each, the results
-/// merged by row.
-fn in_halves(rows: usize, check: impl Fn(Option<u64>) -> Vec<Found> + Sync) -> Vec<Found> {
+/// A share of a file's rows for the checks: those whose key hashes to
+/// part `index` of `of`.
+#[derive(Clone, Copy, Debug)]
+struct Part {
+    index: u64,
+    of: u64,
+}
+
+impl Part {
+    /// Whether `key` falls in this part (the key's multiplicative hash
+    /// scaled to the parts: no two parts share a key).
+    fn holds(self, key: u64) -> bool {
+        let hash = key.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        ((hash as u128 * self.of as u128) >> 64) as u64 == self.index
+    }
+}
+
+/// Rows of a part at most: its sort keys and the sort's buffer (16 bytes
+/// a row) are all the check holds beside the columns.
+const PART_ROWS: usize = 1 << 20;
+
+/// `check(None)` for the whole file, or for a large file (on two cores) the
+/// file split into an even number of parts of at most [`PART_ROWS`] rows by
+/// a hash of the key, half the parts checked on each of two threads one
+/// after the other (so that the sort buffers of two parts at most exist at
+/// once), the results merged by row.
+fn in_parts(rows: usize, check: impl Fn(Option<Part>) -> Vec<Found> + Sync) -> Vec<Found> {
+    in_parts_of(rows, PART_ROWS, check)
+}
+
+/// [`in_parts`] with parts of at most `part_rows` rows.
+fn in_parts_of(
+    rows: usize,
+    part_rows: usize,
+    check: impl Fn(Option<Part>) -> Vec<Found> + Sync,
+) -> Vec<Found> {
     let two = rows >= 1 << 16 && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
     if !two {
         return check(None);
     }
+    let of = rows.div_ceil(part_rows).div_ceil(2) as u64 * 2;
+    let run = |first: u64| {
+        let mut found = Vec::new();
+        for index in (first..of).step_by(2) {
+            found.extend(check(Some(Part { index, of })));
+        }
+        found
+    };
     let (mut found, other) = std::thread::scope(|s| {
-        let other = s.spawn(|| check(Some(1)));
-        (check(Some(0)), other.join().expect("the file checks do not panic"))
+        let other = s.spawn(|| run(1));
+        (run(0), other.join().expect("the file checks do not panic"))
     });
     found.extend(other);
     found.sort_unstable_by_key(|f| f.row);
@@ -197,7 +237,7 @@ fn in_halves(rows: usize, check: impl Fn(Option<u64>) -> Vec<Found> + Sync) -> V
 }
 
 /// The rows `from..end` as `key << row_bits | offset from from`, those
-/// whose key hashes to `half` if given, sorted by key; stable, so rows of
+/// whose key falls in `part` if given, sorted by key; stable, so rows of
 /// equal keys stay in file order. `key` takes `key_bits` bits.
 fn sort_packed(
     from: usize,
@@ -205,15 +245,14 @@ fn sort_packed(
     key: impl Fn(usize) -> u64,
     key_bits: u32,
     row_bits: u32,
-    half: Option<u64>,
+    part: Option<Part>,
 ) -> Vec<u64> {
-    let mut keys: Vec<u64> = match half {
+    let mut keys: Vec<u64> = match part {
         None => (from..end).map(|r| key(r) << row_bits | (r - from) as u64).collect(),
-        Some(h) => (from..end)
+        Some(part) => (from..end)
             .filter_map(|r| {
                 let k = key(r);
-                (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 63 == h)
-                    .then_some(k << row_bits | (r - from) as u64)
+                part.holds(k).then_some(k << row_bits | (r - from) as u64)
             })
             .collect(),
     };
@@ -291,8 +330,8 @@ fn repeats(ds: &Dataset, index: &DedupIndex, from: usize, end: usize) -> Vec<Fou
         k = k << origin_bits | c.origin[r] as u64;
         k << day_bits | (c.date[r] - min_day) as u64
     };
-    in_halves(end - from, |half| {
-        check(&sort_packed(from, end, packed, key_bits, row_bits, half), row_bits)
+    in_parts(end - from, |part| {
+        check(&sort_packed(from, end, packed, key_bits, row_bits, part), row_bits)
     })
 }
 
@@ -317,10 +356,10 @@ impl Layout {
         (series_bits + row_bits <= 64).then_some(Layout { crossing_bits, series_bits, row_bits })
     }
 
-    /// The rows `from..end` (those whose series hashes to `half`, if
+    /// The rows `from..end` (those whose series falls in `part`, if
     /// given) sorted by (series, row): the row's offset from `from` in the
     /// low `row_bits` bits, the series above.
-    fn sorted(&self, ds: &Dataset, from: usize, end: usize, half: Option<u64>) -> Vec<u64> {
+    fn sorted(&self, ds: &Dataset, from: usize, end: usize, part: Option<Part>) -> Vec<u64> {
         let c = &ds.deportations;
         let series = |r: usize| {
             c.origin[r] as u64
@@ -329,7 +368,7 @@ impl Layout {
                 | (c.crossing[r] as u64) << 20
                 | (c.source[r] as u64) << (20 + self.crossing_bits)
         };
-        sort_packed(from, end, series, self.series_bits, self.row_bits, half)
+        sort_packed(from, end, series, self.series_bits, self.row_bits, part)
     }
 }
 
@@ -511,7 +550,7 @@ mod tests {
     }
 
     #[test]
-    fn packed_halved_and_wide_sorts_give_the_same_series() {
+    fn packed_split_and_wide_sorts_give_the_same_series() {
         let mut ds = Dataset::default();
         let texts: Vec<u32> =
             (0..40).map(|i| ds.texts.intern(&format!("text {i}")).unwrap()).collect();
@@ -533,13 +572,50 @@ mod tests {
         let (from, end) = (1_000, 20_000);
         let layout = Layout::new(&ds, from, end).unwrap();
         let packed = groups(&layout.sorted(&ds, from, end, None), layout.row_bits);
-        let mut halves = groups(&layout.sorted(&ds, from, end, Some(0)), layout.row_bits);
-        halves.extend(groups(&layout.sorted(&ds, from, end, Some(1)), layout.row_bits));
-        halves.sort();
+        let mut parts = Vec::new();
+        for index in 0..3 {
+            let part = Some(Part { index, of: 3 });
+            parts.extend(groups(&layout.sorted(&ds, from, end, part), layout.row_bits));
+        }
+        parts.sort();
         let (wide, bits) = by_key_wide(from, end, |r| row_series(&ds, r));
         assert!(packed.len() > 100);
         assert_eq!(packed, groups(&wide, bits));
-        assert_eq!(packed, halves);
+        assert_eq!(packed, parts);
+    }
+
+    #[test]
+    fn a_file_checked_in_many_parts_finds_what_one_pass_finds() {
+        let mut ds = Dataset::default();
+        let texts: Vec<u32> = (0..3).map(|i| ds.texts.intern(&format!("t{i}")).unwrap()).collect();
+        let mut x: u64 = 23;
+        for _ in 0..100_000 {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let date = 19_000 + (x >> 40) as Day % 2_000;
+            ds.deportations.push(crate::dataset::DeportationRow {
+                date,
+                period_start: if x >> 38 & 1 == 0 { NO_DAY } else { date - (x >> 30 & 7) as Day },
+                origin: (x >> 60) as u16,
+                host: (x >> 58 & 1) as u16,
+                crossing: texts[(x >> 24) as usize % 3],
+                source: texts[(x >> 20) as usize % 3],
+                count: 1,
+                ..Default::default()
+            });
+        }
+        let (from, end) = (0, 100_000);
+        let index = OverlapIndex::default();
+        let layout = Layout::new(&ds, from, end).unwrap();
+        let check = |part| {
+            check_groups(&ds, &index, from, &layout.sorted(&ds, from, end, part), layout.row_bits)
+        };
+        let rows = |f: Vec<Found>| -> Vec<(u32, u32, bool)> {
+            f.iter().map(|f| (f.row, f.first, f.duplicate)).collect()
+        };
+        let whole = rows(check(None));
+        assert!(whole.len() > 10_000);
+        // 100,000 rows in parts of at most 7,000: 16 parts, 8 a thread.
+        assert_eq!(rows(in_parts_of(end - from, 7_000, check)), whole);
     }
 
     #[test]
