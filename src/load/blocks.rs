@@ -101,6 +101,9 @@ fn parallel_blocks<R: io::Read>(
     // previous block, parses the rest and reads the next block, and the
     // share moves so that both take as long.
     let mut share = 0.5f64;
+    // The buffer of the block before, reused for the next block (a new
+    // one each block would be faulted in by the kernel page by page).
+    let mut spare: Vec<u8> = Vec::new();
     loop {
         let buf = &input.buf;
         let quoted = memchr::memchr(b'"', buf).is_some();
@@ -134,7 +137,9 @@ fn parallel_blocks<R: io::Read>(
                 .then(|| parse_piece(table, shape_ref, file, second, second_base, limits));
             let parsing = started.elapsed() - merging;
             // The next block: the bytes after the cut, then more input.
-            let mut next = Vec::with_capacity(BLOCK);
+            let mut next = std::mem::take(&mut spare);
+            next.clear();
+            next.reserve(BLOCK);
             next.extend_from_slice(&buf[cut..]);
             let filled = if at_end { Ok(true) } else { fill(reader, &mut next, BLOCK) };
             let rest = started.elapsed() - merging - parsing;
@@ -156,7 +161,7 @@ fn parallel_blocks<R: io::Read>(
         pending = Some([(a, consumed + half as u64), (b, consumed + cut as u64)]);
         line_base = second_base + count_lines(second);
         consumed += cut as u64;
-        input.buf = next;
+        spare = std::mem::replace(&mut input.buf, next);
         input.at_end = filled.map_err(io_error)?;
         if at_end {
             break;
