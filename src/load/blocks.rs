@@ -104,6 +104,8 @@ fn parallel_blocks<R: io::Read>(
     // The buffer of the block before, reused for the next block (a new
     // one each block would be faulted in by the kernel page by page).
     let mut spare: Vec<u8> = Vec::new();
+    // Pieces merged, reused for the pieces of the next blocks.
+    let mut pool: Vec<Piece> = Vec::new();
     loop {
         let buf = &input.buf;
         let quoted = memchr::memchr(b'"', buf).is_some();
@@ -120,21 +122,22 @@ fn parallel_blocks<R: io::Read>(
         let shape_ref = &shape;
         let reader = &mut input.reader;
         let at_end = input.at_end;
+        let (reuse_a, reuse_b) = (pool.pop(), pool.pop());
         let (a, b, merged, next, timing) = std::thread::scope(|s| {
             let a = s.spawn(|| {
                 let started = Instant::now();
-                let piece = parse_piece(table, shape_ref, file, first, line_base, limits);
+                let piece = parse_piece(table, shape_ref, file, first, line_base, limits, reuse_a);
                 (piece, started.elapsed())
             });
             let started = Instant::now();
             let merged = match pending.take() {
                 Some(pieces) => merge_pieces(loader, table, file, &mut batch, pieces),
-                None => Ok(()),
+                None => Ok(Vec::new()),
             };
             let merging = started.elapsed();
             let b = merged
                 .is_ok()
-                .then(|| parse_piece(table, shape_ref, file, second, second_base, limits));
+                .then(|| parse_piece(table, shape_ref, file, second, second_base, limits, reuse_b));
             let parsing = started.elapsed() - merging;
             // The next block: the bytes after the cut, then more input.
             let mut next = std::mem::take(&mut spare);
@@ -146,7 +149,7 @@ fn parallel_blocks<R: io::Read>(
             let (a, a_time) = a.join().expect("parsing threads do not panic");
             (a, b, merged, (next, filled), (a_time, merging + rest, parsing))
         });
-        merged?;
+        pool.extend(merged?);
         let b = b.expect("parsed when the merge succeeded");
         let (next, filled) = next;
         if a.unclosed || b.unclosed {
@@ -249,18 +252,19 @@ fn first_record_end(buf: &[u8], from: usize, quoted: bool) -> Option<usize> {
     Some(at + 1)
 }
 
-/// Merges a block's two pieces, in order.
+/// Merges a block's two pieces, in order; returns them, merged, for reuse.
 fn merge_pieces(
     loader: &mut Loader,
     table: Table,
     file: &str,
     batch: &mut Batch,
     pieces: [(Piece, u64); 2],
-) -> Result<(), Error> {
+) -> Result<Vec<Piece>, Error> {
+    let mut merged = Vec::with_capacity(2);
     for (piece, end) in pieces {
-        merge_piece(loader, table, file, batch, piece, end)?;
+        merged.push(merge_piece(loader, table, file, batch, piece, end)?);
     }
-    Ok(())
+    Ok(merged)
 }
 
 /// Reads from `reader` until `buf` holds `size` bytes or the input ends;
@@ -295,6 +299,22 @@ pub(super) struct Piece {
 }
 
 impl Piece {
+    /// `reused` emptied (its columns keep their memory: no page of them is
+    /// faulted in again), or a new piece, with room for `rows` rows of
+    /// `table`.
+    fn reuse(reused: Option<Piece>, table: Table, rows: usize) -> Piece {
+        let Some(mut piece) = reused else { return Piece::with_capacity(table, rows) };
+        piece.ds.truncate(table, 0);
+        piece.ds.texts = Default::default();
+        piece.lines.clear();
+        piece.rejections.clear();
+        piece.error = None;
+        piece.unclosed = false;
+        piece.ds.reserve(table, rows);
+        piece.lines.reserve(rows);
+        piece
+    }
+
     /// An empty piece with room for `rows` rows of `table`.
     pub(super) fn with_capacity(table: Table, rows: usize) -> Piece {
         let mut piece = Piece {
@@ -316,10 +336,11 @@ fn parse_piece(
     bytes: &[u8],
     line_base: u64,
     limits: super::Limits,
+    reused: Option<Piece>,
 ) -> Piece {
     // Room for the rows of a piece of rows of 50 bytes or more, so that the
     // columns are not grown (copied, their pages faulted in) row by row.
-    let mut piece = Piece::with_capacity(table, bytes.len() / 50 + 16);
+    let mut piece = Piece::reuse(reused, table, bytes.len() / 50 + 16);
     if !splittable(bytes, limits)
         || !split_lines(table, shape, file, bytes, line_base, limits, &mut piece)
     {
@@ -504,14 +525,15 @@ fn for_each_separator(bytes: &[u8], delimiter: u8, mut f: impl FnMut(usize, bool
 
 /// Adds a piece's records and rejections to the loader in line order, as
 /// the sequential path would have; `end` is the byte after the piece.
+/// Returns the piece (its rows merged) for reuse.
 pub(super) fn merge_piece(
     loader: &mut Loader,
     table: Table,
     file: &str,
     batch: &mut Batch,
-    piece: Piece,
+    mut piece: Piece,
     end: u64,
-) -> Result<(), Error> {
+) -> Result<Piece, Error> {
     let t = table as usize;
     if let Some(size) = loader.size_hint.take() {
         let rows = loader.report.read[t] + (piece.lines.len() + piece.rejections.len()) as u64;
@@ -522,7 +544,7 @@ pub(super) fn merge_piece(
     let remap: Vec<u32> = (0..piece.ds.texts.len() as u32)
         .map(|id| loader.dataset.texts.intern(piece.ds.texts.text(id)).unwrap_or(u32::MAX))
         .collect();
-    let mut rejections = piece.rejections.into_iter().peekable();
+    let mut rejections = std::mem::take(&mut piece.rejections).into_iter().peekable();
     for (i, &line) in piece.lines.iter().enumerate() {
         while let Some(r) = rejections.next_if(|r| r.line < line) {
             loader.report.read[t] += 1;
@@ -547,14 +569,14 @@ pub(super) fn merge_piece(
         loader.report.read[t] += 1;
         reject(loader, table, file, batch, Box::new(r))?;
     }
-    match piece.error {
+    match piece.error.take() {
         Some(e) => {
             if let Some(dup) = flush(loader, table, file, batch) {
                 return Err(Error::Rejected(dup));
             }
             Err(e)
         }
-        None => Ok(()),
+        None => Ok(piece),
     }
 }
 
@@ -700,7 +722,8 @@ mod tests {
                 // Fields with doubled quotes are left to the csv crate.
                 assert_eq!(plain, !text.contains("\"\"b"), "{round}");
                 plains += plain as usize;
-                let split = parse_piece(Table::Deportations, &shape, "d.csv", bytes, 5, limits);
+                let split =
+                    parse_piece(Table::Deportations, &shape, "d.csv", bytes, 5, limits, None);
                 let case = format!("delimiter {d:?}, round {round}");
                 assert!(read.error.is_none() && !read.unclosed, "{case}");
                 assert_eq!(split.lines, read.lines, "{case}");
