@@ -514,15 +514,7 @@ fn read_rows(
             Ok(rb) => rb,
             Err(e) => return Err(stop(loader, table, file, &mut batch, e)),
         };
-        let at = map_columns(table, file, &rb.schema(), None)?;
-        let cols: Vec<Col<'_>> = at
-            .iter()
-            .zip(kinds)
-            .map(|(at, kind)| match at {
-                Some(c) => view(*kind, rb.column(*c).as_ref()).unwrap_or(Col::Absent),
-                None => Col::Absent,
-            })
-            .collect();
+        let cols = batch_columns(table, file, &rb)?;
         let n = rb.num_rows();
         for i in 0..n {
             row += 1;
@@ -543,7 +535,27 @@ fn read_rows(
             }
         }
     }
-    match flush(loader, table, file, &mut batch) {
+    finish(loader, table, file, &mut batch)
+}
+
+/// The columns of a record batch, in the table's order (absent ones
+/// `Col::Absent`).
+fn batch_columns<'a>(table: Table, file: &str, rb: &'a RecordBatch) -> Result<Vec<Col<'a>>, Error> {
+    let at = map_columns(table, file, &rb.schema(), None)?;
+    Ok(at
+        .iter()
+        .zip(kinds(table))
+        .map(|(at, kind)| match at {
+            Some(c) => view(*kind, rb.column(*c).as_ref()).unwrap_or(Col::Absent),
+            None => Col::Absent,
+        })
+        .collect())
+}
+
+/// Checks the last pending rows: the first duplicate among them is the
+/// error in strict mode.
+fn finish(loader: &mut Loader, table: Table, file: &str, batch: &mut Batch) -> Result<(), Error> {
+    match flush(loader, table, file, batch) {
         Some(dup) => Err(Error::Rejected(dup)),
         None => Ok(()),
     }
@@ -578,15 +590,7 @@ fn read_rows_parallel(
                 return Err(stop(loader, table, file, &mut batch, e));
             }
         };
-        let at = map_columns(table, file, &rb.schema(), None)?;
-        let cols: Vec<Col<'_>> = at
-            .iter()
-            .zip(kinds)
-            .map(|(at, kind)| match at {
-                Some(c) => view(*kind, rb.column(*c).as_ref()).unwrap_or(Col::Absent),
-                None => Col::Absent,
-            })
-            .collect();
+        let cols = batch_columns(table, file, &rb)?;
         let n = rb.num_rows();
         let cut = ((n as f64 * share) as usize).min(n);
         let field_limit = loader.limits.field_bytes;
@@ -618,10 +622,7 @@ fn read_rows_parallel(
     if let Some(pieces) = pending.take() {
         merge_two(loader, table, file, &mut batch, pieces)?;
     }
-    match flush(loader, table, file, &mut batch) {
-        Some(dup) => Err(Error::Rejected(dup)),
-        None => Ok(()),
-    }
+    finish(loader, table, file, &mut batch)
 }
 
 /// Merges a batch's two pieces, in order.

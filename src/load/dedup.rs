@@ -51,24 +51,12 @@ impl DedupIndex {
             self.resize((self.slots.len() * 2).max(1024));
         }
         let tag = mix(key) >> 32;
-        let n = self.slots.len();
-        let mut i = home(tag, n);
-        loop {
-            let slot = self.slots[i];
-            if slot == EMPTY {
-                self.slots[i] = (tag << 32) | (row as u64 + 1);
+        match self.probe(key, tag, key_of) {
+            Ok(other) => Some(other),
+            Err(empty) => {
+                self.slots[empty] = (tag << 32) | (row as u64 + 1);
                 self.len += 1;
-                return None;
-            }
-            if slot >> 32 == tag {
-                let other = (slot as u32).wrapping_sub(1);
-                if key_of(other) == key {
-                    return Some(other);
-                }
-            }
-            i += 1;
-            if i == n {
-                i = 0;
+                None
             }
         }
     }
@@ -76,21 +64,26 @@ impl DedupIndex {
     /// The earlier row with `key`, if any; `key_of` rebuilds the key of a
     /// stored row.
     pub(crate) fn get(&self, key: u128, key_of: impl Fn(u32) -> u128) -> Option<u32> {
-        let n = self.slots.len();
-        if n == 0 {
+        if self.slots.is_empty() {
             return None;
         }
-        let tag = mix(key) >> 32;
+        self.probe(key, mix(key) >> 32, key_of).ok()
+    }
+
+    /// The row stored under `key` (whose hash tag is `tag`), or the empty
+    /// slot where it would go (the table has one: it is never full).
+    fn probe(&self, key: u128, tag: u64, key_of: impl Fn(u32) -> u128) -> Result<u32, usize> {
+        let n = self.slots.len();
         let mut i = home(tag, n);
         loop {
             let slot = self.slots[i];
             if slot == EMPTY {
-                return None;
+                return Err(i);
             }
             if slot >> 32 == tag {
                 let other = (slot as u32).wrapping_sub(1);
                 if key_of(other) == key {
-                    return Some(other);
+                    return Ok(other);
                 }
             }
             i += 1;
