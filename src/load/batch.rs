@@ -149,7 +149,7 @@ pub(super) fn flush(
     let end = ds.len(table);
     if table != Table::Statements {
         // Registrations and flows (with their overlapping periods) are
-        // checked for duplicates once the file is read (`overlap_pass`).
+        // checked for duplicates once the file is read (`file_checks`).
         for (j, &line) in batch.lines.iter().enumerate() {
             state.lines[t].push((batch.start + j) as u32, line, file);
         }

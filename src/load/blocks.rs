@@ -30,7 +30,7 @@ pub(super) fn read<R: io::Read>(
     file: &str,
     mut reader: R,
 ) -> Result<(), Error> {
-    let parallel = std::thread::available_parallelism().map_or(1, |n| n.get()) > 1;
+    let parallel = super::two_cores();
     let io_error = |source: io::Error| Error::Io { file: file.to_string(), source };
     let mut buf = Vec::with_capacity(if parallel { BLOCK } else { 0 });
     let mut at_end = false;
@@ -344,9 +344,7 @@ fn parse_piece(
     if !splittable(bytes, limits)
         || !split_lines(table, shape, file, bytes, line_base, limits, &mut piece)
     {
-        piece.ds = Dataset::default();
-        piece.lines.clear();
-        piece.rejections.clear();
+        piece = Piece::reuse(Some(piece), table, 0);
         read_records(table, shape, file, bytes, line_base, limits, &mut piece);
     }
     piece

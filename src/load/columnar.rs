@@ -28,7 +28,7 @@ use arrow_schema::{DataType, Schema, TimeUnit};
 
 use super::batch::{check_capacity, flush, reject, Batch, BATCH};
 use super::blocks::{merge_piece, Piece};
-use super::{Loader, Problem, Rejection};
+use super::{two_cores, Loader, Problem, Rejection};
 use crate::arrow::{kinds, ArrowKind};
 use crate::dataset::{
     DeportationColumns, FieldSource, Interner, RegistrationColumns, StatementColumns, NO_COUNTRY,
@@ -436,10 +436,6 @@ fn parse_row(
 /// Files of at least this many rows (as they say) are parsed on two threads.
 const PARALLEL_ROWS: u64 = 1 << 14;
 
-fn two_cores() -> bool {
-    std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
-}
-
 /// Parses rows `range` of a record batch whose first row is numbered
 /// `row + 1` into a piece of its own (its own texts), to be merged.
 fn parse_piece(
@@ -486,9 +482,9 @@ pub(crate) fn read_batches(
     (schema, rows): (&Schema, u64),
     batches: impl Iterator<Item = Result<RecordBatch, Error>>,
 ) -> Result<(), Error> {
-    let mark = super::overlap_pass::Mark::new(loader, table);
+    let mark = super::file_checks::Mark::new(loader, table);
     let result = read_rows(loader, table, file, (schema, rows), batches);
-    super::overlap_pass::check_file(loader, table, file, mark, result)
+    super::file_checks::check_file(loader, table, file, mark, result)
 }
 
 /// [`read_batches`] but for overlapping periods, checked once all are read.

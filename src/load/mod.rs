@@ -13,11 +13,11 @@ mod columnar;
 mod decode;
 mod dedup;
 mod fields;
+mod file_checks;
 mod header;
 mod keys;
 mod lines;
 mod overlap;
-mod overlap_pass;
 mod progress;
 pub(crate) mod push;
 mod rejection;
@@ -305,7 +305,7 @@ impl Loader {
     /// Header errors and I/O errors in both modes; in strict mode also the
     /// first rejected row.
     pub fn read<R: io::Read>(&mut self, table: Table, file: &str, reader: R) -> Result<(), Error> {
-        let mark = overlap_pass::Mark::new(self, table);
+        let mark = file_checks::Mark::new(self, table);
         #[cfg(feature = "encoding")]
         let result = if self.encoding != Encoding::Utf8 {
             let decoded = decode::decoded(reader, self.encoding);
@@ -315,7 +315,7 @@ impl Loader {
         };
         #[cfg(not(feature = "encoding"))]
         let result = blocks::read(self, table, file, reader);
-        overlap_pass::check_file(self, table, file, mark, result)
+        file_checks::check_file(self, table, file, mark, result)
     }
 
     /// Reads `registrations.csv`, `deportations.csv` and `statements.csv`
@@ -462,4 +462,10 @@ impl Dataset {
         loader.read_dir(dir)?;
         Ok(loader.finish())
     }
+}
+
+/// Whether this machine has two cores or more: the readers and the file
+/// checks then share their work between two threads.
+pub(crate) fn two_cores() -> bool {
+    std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
 }

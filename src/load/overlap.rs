@@ -17,7 +17,7 @@
 //! starting between would overlap it), so the same lookup tells both.
 //!
 //! A file read by the loader is checked as a whole once it is read, series
-//! by series ([`super::overlap_pass`]); the index here holds the rows
+//! by series ([`super::file_checks`]); the index here holds the rows
 //! pushed one at a time by source adapters, and the rows of earlier files
 //! when a later file or pushed row needs them.
 //!
@@ -123,7 +123,7 @@ struct Pending {
 ///
 /// It holds the rows pushed one by one (by source adapters) and, once a
 /// later row needs them, the rows of files checked as a whole by
-/// [`super::overlap_pass`].
+/// [`super::file_checks`].
 #[derive(Clone, Debug, Default)]
 pub(crate) struct OverlapIndex {
     /// Rows `0..indexed` of the table are in `slots`.

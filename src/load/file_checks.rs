@@ -166,8 +166,7 @@ fn remove_rows(loader: &mut Loader, table: Table, from: usize, end: usize, remov
 /// Every row of `from..end` whose period repeats or overlaps a loaded row
 /// of its series (taken in file order, rejected rows not counting), with
 /// the first such loaded row in file order; sorted by row. Rows before `from`
-/// are in `index`. Large files are split in two halves by a hash of the
-/// series, each checked on its own thread.
+/// are in `index`. Large files are checked in parts ([`in_parts`]).
 fn overlaps(ds: &Dataset, index: &OverlapIndex, from: usize, end: usize) -> Vec<Found> {
     let Some(layout) = Layout::new(ds, from, end) else {
         let (keys, row_bits) = by_key_wide(from, end, |r| row_series(ds, r));
@@ -215,7 +214,7 @@ fn in_parts_of(
     part_rows: usize,
     check: impl Fn(Option<Part>) -> Vec<Found> + Sync,
 ) -> Vec<Found> {
-    let two = rows >= 1 << 16 && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    let two = rows >= 1 << 16 && super::two_cores();
     if !two {
         return check(None);
     }
@@ -265,6 +264,11 @@ fn bits(max: u64) -> u32 {
     64 - max.leading_zeros()
 }
 
+/// The bits the largest value of a column needs.
+fn max_bits<T: Copy + Ord + Default + Into<u64>>(col: &[T]) -> u32 {
+    bits(col.iter().copied().max().unwrap_or_default().into())
+}
+
 /// The bits an offset into `from..end` needs (at least one).
 fn row_bits(from: usize, end: usize) -> u32 {
     bits((end - from).saturating_sub(1) as u64).max(1)
@@ -283,11 +287,10 @@ fn repeats(ds: &Dataset, index: &DedupIndex, from: usize, end: usize) -> Vec<Fou
     let row_bits = row_bits(from, end);
     let (min_day, max_day) =
         c.date[from..end].iter().fold((Day::MAX, Day::MIN), |(lo, hi), &d| (lo.min(d), hi.max(d)));
-    let max = |col: &[u16]| bits(col[from..end].iter().copied().max().unwrap_or(0) as u64);
     let day_bits = bits((max_day - min_day) as u64);
-    let (origin_bits, host_bits) = (max(&c.origin), max(&c.host));
-    let population_bits = bits(c.population[from..end].iter().copied().max().unwrap_or(0) as u64);
-    let source_bits = bits(c.source[from..end].iter().copied().max().unwrap_or(0) as u64);
+    let (origin_bits, host_bits) = (max_bits(&c.origin[from..end]), max_bits(&c.host[from..end]));
+    let population_bits = max_bits(&c.population[from..end]);
+    let source_bits = max_bits(&c.source[from..end]);
     let key_bits = day_bits + origin_bits + host_bits + population_bits + source_bits;
     let check = |keys: &[u64], row_bits: u32| {
         let mask = (1u64 << row_bits) - 1;
@@ -350,9 +353,8 @@ impl Layout {
     fn new(ds: &Dataset, from: usize, end: usize) -> Option<Layout> {
         let c = &ds.deportations;
         let row_bits = row_bits(from, end);
-        let max = |col: &[u32]| col[from..end].iter().copied().max().unwrap_or(0) as u64;
-        let crossing_bits = bits(max(&c.crossing));
-        let series_bits = 20 + crossing_bits + bits(max(&c.source));
+        let crossing_bits = max_bits(&c.crossing[from..end]);
+        let series_bits = 20 + crossing_bits + max_bits(&c.source[from..end]);
         (series_bits + row_bits <= 64).then_some(Layout { crossing_bits, series_bits, row_bits })
     }
 
