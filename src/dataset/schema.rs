@@ -92,6 +92,9 @@ pub(crate) trait Kind {
     type Record;
     /// True when a file must have the column and a value in every row.
     const REQUIRED: bool;
+    /// The stored value of an optional column that a file does not have
+    /// (for a required column, which a file always has, a filler never read).
+    const ABSENT: Self::Stored;
     /// Parses the field of one row.
     fn parse<S: FieldSource>(
         src: &S,
@@ -163,6 +166,7 @@ pub(crate) mod kind {
         type Stored = Day;
         type Record = NaiveDate;
         const REQUIRED: bool = true;
+        const ABSENT: Self::Stored = 0;
         fn parse<S: FieldSource>(
             src: &S,
             col: Option<usize>,
@@ -186,6 +190,7 @@ pub(crate) mod kind {
         type Stored = Day;
         type Record = Option<NaiveDate>;
         const REQUIRED: bool = false;
+        const ABSENT: Self::Stored = NO_DAY;
         fn parse<S: FieldSource>(
             src: &S,
             col: Option<usize>,
@@ -213,6 +218,7 @@ pub(crate) mod kind {
         type Stored = u64;
         type Record = u64;
         const REQUIRED: bool = true;
+        const ABSENT: Self::Stored = 0;
         fn parse<S: FieldSource>(
             src: &S,
             col: Option<usize>,
@@ -255,6 +261,7 @@ pub(crate) mod kind {
         type Stored = u16;
         type Record = crate::Country;
         const REQUIRED: bool = true;
+        const ABSENT: Self::Stored = 0;
         fn parse<S: FieldSource>(
             src: &S,
             col: Option<usize>,
@@ -278,6 +285,7 @@ pub(crate) mod kind {
         type Stored = u16;
         type Record = Option<crate::Country>;
         const REQUIRED: bool = false;
+        const ABSENT: Self::Stored = NO_COUNTRY;
         fn parse<S: FieldSource>(
             src: &S,
             col: Option<usize>,
@@ -301,6 +309,7 @@ pub(crate) mod kind {
         type Stored = u8;
         type Record = V;
         const REQUIRED: bool = true;
+        const ABSENT: Self::Stored = 0;
         fn parse<S: FieldSource>(
             src: &S,
             col: Option<usize>,
@@ -324,6 +333,7 @@ pub(crate) mod kind {
         type Stored = u32;
         type Record = String;
         const REQUIRED: bool = true;
+        const ABSENT: Self::Stored = 0;
         fn parse<S: FieldSource>(
             src: &S,
             col: Option<usize>,
@@ -357,6 +367,7 @@ pub(crate) mod kind {
         type Stored = u32;
         type Record = Option<String>;
         const REQUIRED: bool = false;
+        const ABSENT: Self::Stored = 0;
         fn parse<S: FieldSource>(
             src: &S,
             col: Option<usize>,
@@ -439,9 +450,37 @@ macro_rules! tables {
                 $(self.$col[to] = self.$col[from];)+
             }
 
-            /// Appends row `i` of `src`, whose text ids `remap` turns into ours.
-            pub(crate) fn append_from(&mut self, src: &$columns, i: usize, remap: &[u32]) {
-                $(self.$col.push(<$kind as Kind>::remap(src.$col[i], remap));)+
+            /// Appends row `i` of `src`, whose text ids `remap` turns into
+            /// ours, leaving out the columns whose bit (by position) is set
+            /// in `absent`: columns the file does not have, filled in at
+            /// once by [`fill`](Self::fill) when the file is read.
+            pub(crate) fn append_from(&mut self, src: &$columns, i: usize, remap: &[u32], absent: u32) {
+                let mut bit = 1u32;
+                $(
+                    if absent & bit == 0 {
+                        self.$col.push(<$kind as Kind>::remap(src.$col[i], remap));
+                    }
+                    bit <<= 1;
+                )+
+                let _ = bit;
+            }
+
+            /// Brings every column left short by [`append_from`](Self::append_from)
+            /// to the table's rows (the length of its first column, a
+            /// required date) with the column's absent value. An empty
+            /// column becomes a new vector of that value: zeros are
+            /// allocated zeroed, so the memory of a column the file does not
+            /// have is not touched until it is written.
+            pub(crate) fn fill(&mut self) {
+                let n = self.len();
+                $(
+                    let absent = <$kind as Kind>::ABSENT;
+                    if self.$col.is_empty() && n > 0 {
+                        self.$col = vec![absent; n];
+                    } else if self.$col.len() < n {
+                        self.$col.resize(n, absent);
+                    }
+                )+
             }
 
             /// The first column of row `i` whose text `remap` leaves

@@ -118,6 +118,11 @@ pub(super) struct Batch {
     /// Where the batch's rejections start in the report.
     rejections_from: usize,
     keys: Vec<u128>,
+    /// The columns (bits by position) that the file does not have and
+    /// that are not read before the file's checks: merged rows leave them
+    /// out, and [`Dataset::fill_columns`] adds them, unwritten, once the
+    /// file is read (0: every column is written row by row).
+    pub(super) absent: u32,
 }
 
 pub(super) const BATCH: usize = 512;
@@ -129,6 +134,7 @@ impl Batch {
             lines: Vec::with_capacity(BATCH),
             rejections_from: loader.report.rejections.len(),
             keys: Vec::with_capacity(BATCH),
+            absent: 0,
         }
     }
 }

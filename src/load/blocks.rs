@@ -96,6 +96,7 @@ fn parallel_blocks<R: io::Read>(
 ) -> Result<(), Error> {
     let io_error = |source: io::Error| Error::Io { file: file.to_string(), source };
     let mut batch = Batch::new(loader, table);
+    batch.absent = shape.absent(table);
     let mut pending: Option<[(Piece, u64); 2]> = None;
     // The share of a block the other thread parses; this one merges the
     // previous block, parses the rest and reads the next block, and the
@@ -215,6 +216,9 @@ fn go_sequential<R: io::Read>(
     if let Some(pieces) = pending {
         merge_pieces(loader, table, file, &mut batch, pieces)?;
     }
+    // The sequential path writes every column of every row.
+    loader.dataset.fill_columns(table);
+    batch.absent = 0;
     let rest = io::Cursor::new(input.buf).chain(input.reader);
     let records = RecordReader::continuing(file, rest, loader.limits, line_base);
     read_sequential(loader, table, file, records, Some((shape, batch)))
@@ -555,7 +559,7 @@ pub(super) fn merge_piece(
             let rejection = Rejection::new(file, line, Problem::TooManyTexts).at(column, text);
             reject(loader, table, file, batch, Box::new(rejection))?;
         }
-        loader.dataset.append_row(&piece.ds, table, i, &remap);
+        loader.dataset.append_row(&piece.ds, table, i, &remap, batch.absent);
         batch.lines.push(line);
         if batch.lines.len() == BATCH {
             if let Some(dup) = flush(loader, table, file, batch) {

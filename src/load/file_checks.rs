@@ -68,6 +68,8 @@ pub(crate) fn check_file(
     result: Result<(), Error>,
 ) -> Result<(), Error> {
     let t = table as usize;
+    // Columns the file does not have were left out row by row.
+    loader.dataset.fill_columns(table);
     // Rows past the mapped ones were not checked for duplicates (a read
     // stopped in the middle of a batch): they are not loaded, nor read.
     let end = loader.state.lines[t].len().min(loader.dataset.len(table));
@@ -172,57 +174,82 @@ fn overlaps(ds: &Dataset, index: &OverlapIndex, from: usize, end: usize) -> Vec<
         let (keys, row_bits) = by_key_wide(from, end, |r| row_series(ds, r));
         return check_groups(ds, index, from, &keys, row_bits);
     };
-    in_parts(end - from, |part| {
+    in_parts(from, end, |r| layout.series(ds, r), |part| {
         let keys = layout.sorted(ds, from, end, part);
         check_groups(ds, index, from, &keys, layout.row_bits)
     })
 }
 
 /// A share of a file's rows for the checks: those whose key hashes to
-/// part `index` of `of`.
+/// part `index`; `ids` holds the part of each row of the file, by offset.
 #[derive(Clone, Copy, Debug)]
-struct Part {
-    index: u64,
-    of: u64,
+struct Part<'a> {
+    index: u8,
+    ids: &'a [u8],
 }
 
-impl Part {
-    /// Whether `key` falls in this part (the key's multiplicative hash
-    /// scaled to the parts: no two parts share a key).
-    fn holds(self, key: u64) -> bool {
-        let hash = key.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        ((hash as u128 * self.of as u128) >> 64) as u64 == self.index
+impl Part<'_> {
+    /// The part of each key of `keys` among `of` parts (the key's
+    /// multiplicative hash scaled to the parts: no two parts share a key).
+    fn ids(keys: impl Iterator<Item = u64>, of: u8) -> Vec<u8> {
+        keys.map(|key| {
+            let hash = key.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            ((hash as u128 * of as u128) >> 64) as u8
+        })
+        .collect()
+    }
+
+    /// Whether the row at `offset` from the file's first falls in this part.
+    fn holds(self, offset: usize) -> bool {
+        self.ids[offset] == self.index
     }
 }
 
-/// Rows of a part at most: its sort keys and the sort's buffer (16 bytes
-/// a row) are all the check holds beside the columns.
-const PART_ROWS: usize = 1 << 20;
+/// Rows of a part at most: its sort keys, the sort's buffer and the
+/// periods gathered (24 bytes a row) are what the check holds beside the
+/// columns and a byte a row naming each row's part.
+const PART_ROWS: usize = 1 << 18;
 
-/// `check(None)` for the whole file, or for a large file (on two cores) the
-/// file split into an even number of parts of at most [`PART_ROWS`] rows by
-/// a hash of the key, half the parts checked on each of two threads one
-/// after the other (so that the sort buffers of two parts at most exist at
-/// once), the results merged by row.
-fn in_parts(rows: usize, check: impl Fn(Option<Part>) -> Vec<Found> + Sync) -> Vec<Found> {
-    in_parts_of(rows, PART_ROWS, check)
+/// `check(None)` for the rows `from..end`, or for a large file (on two
+/// cores) the rows split into an even number of parts of at most
+/// [`PART_ROWS`] rows by a hash of `key`, half the parts checked on each
+/// of two threads one after the other (so that the sort buffers of two
+/// parts at most exist at once), the results merged by row.
+fn in_parts(
+    from: usize,
+    end: usize,
+    key: impl Fn(usize) -> u64 + Sync,
+    check: impl Fn(Option<Part>) -> Vec<Found> + Sync,
+) -> Vec<Found> {
+    in_parts_of(from, end, PART_ROWS, key, check)
 }
 
 /// [`in_parts`] with parts of at most `part_rows` rows.
 fn in_parts_of(
-    rows: usize,
+    from: usize,
+    end: usize,
     part_rows: usize,
+    key: impl Fn(usize) -> u64 + Sync,
     check: impl Fn(Option<Part>) -> Vec<Found> + Sync,
 ) -> Vec<Found> {
+    let rows = end - from;
     let two = rows >= 1 << 16 && super::two_cores();
     if !two {
         return check(None);
     }
-    let of = rows.div_ceil(part_rows).div_ceil(2) as u64 * 2;
-    let run = |first: u64| {
+    // An even number of parts, at most 254 (a part's id is a byte).
+    let of = (rows.div_ceil(part_rows).div_ceil(2) * 2).min(254) as u8;
+    let middle = from + rows / 2;
+    let ids = std::thread::scope(|s| {
+        let second = s.spawn(|| Part::ids((middle..end).map(&key), of));
+        let mut ids = Part::ids((from..middle).map(&key), of);
+        ids.extend(second.join().expect("the file checks do not panic"));
+        ids
+    });
+    let run = |first: u8| {
         let mut found = Vec::new();
         for index in (first..of).step_by(2) {
-            found.extend(check(Some(Part { index, of })));
+            found.extend(check(Some(Part { index, ids: &ids })));
         }
         found
     };
@@ -249,10 +276,8 @@ fn sort_packed(
     let mut keys: Vec<u64> = match part {
         None => (from..end).map(|r| key(r) << row_bits | (r - from) as u64).collect(),
         Some(part) => (from..end)
-            .filter_map(|r| {
-                let k = key(r);
-                part.holds(k).then_some(k << row_bits | (r - from) as u64)
-            })
+            .filter(|&r| part.holds(r - from))
+            .map(|r| key(r) << row_bits | (r - from) as u64)
             .collect(),
     };
     radix_sort(&mut keys, row_bits, row_bits + key_bits);
@@ -333,7 +358,7 @@ fn repeats(ds: &Dataset, index: &DedupIndex, from: usize, end: usize) -> Vec<Fou
         k = k << origin_bits | c.origin[r] as u64;
         k << day_bits | (c.date[r] - min_day) as u64
     };
-    in_parts(end - from, |part| {
+    in_parts(from, end, packed, |part| {
         check(&sort_packed(from, end, packed, key_bits, row_bits, part), row_bits)
     })
 }
@@ -362,15 +387,18 @@ impl Layout {
     /// given) sorted by (series, row): the row's offset from `from` in the
     /// low `row_bits` bits, the series above.
     fn sorted(&self, ds: &Dataset, from: usize, end: usize, part: Option<Part>) -> Vec<u64> {
-        let c = &ds.deportations;
-        let series = |r: usize| {
-            c.origin[r] as u64
-                | (c.host[r] as u64) << 9
-                | (c.kind[r] as u64) << 18
-                | (c.crossing[r] as u64) << 20
-                | (c.source[r] as u64) << (20 + self.crossing_bits)
-        };
+        let series = |r: usize| self.series(ds, r);
         sort_packed(from, end, series, self.series_bits, self.row_bits, part)
+    }
+
+    /// Row `r`'s series, packed.
+    fn series(&self, ds: &Dataset, r: usize) -> u64 {
+        let c = &ds.deportations;
+        c.origin[r] as u64
+            | (c.host[r] as u64) << 9
+            | (c.kind[r] as u64) << 18
+            | (c.crossing[r] as u64) << 20
+            | (c.source[r] as u64) << (20 + self.crossing_bits)
     }
 }
 
@@ -575,8 +603,9 @@ mod tests {
         let layout = Layout::new(&ds, from, end).unwrap();
         let packed = groups(&layout.sorted(&ds, from, end, None), layout.row_bits);
         let mut parts = Vec::new();
+        let ids = Part::ids((from..end).map(|r| layout.series(&ds, r)), 3);
         for index in 0..3 {
-            let part = Some(Part { index, of: 3 });
+            let part = Some(Part { index, ids: &ids });
             parts.extend(groups(&layout.sorted(&ds, from, end, part), layout.row_bits));
         }
         parts.sort();
@@ -617,7 +646,8 @@ mod tests {
         let whole = rows(check(None));
         assert!(whole.len() > 10_000);
         // 100,000 rows in parts of at most 7,000: 16 parts, 8 a thread.
-        assert_eq!(rows(in_parts_of(end - from, 7_000, check)), whole);
+        let series = |r| layout.series(&ds, r);
+        assert_eq!(rows(in_parts_of(from, end, 7_000, series, check)), whole);
     }
 
     #[test]

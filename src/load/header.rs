@@ -14,6 +14,20 @@ pub(super) struct Shape {
     pub(super) width: usize,
 }
 
+impl Shape {
+    /// The contract's columns that the file does not have, as bits by
+    /// position, for a table whose rows are checked only once the file is
+    /// read (registrations and deportations): those columns need not be
+    /// written row by row. Statements are checked for duplicates while
+    /// they are read, so their columns are all written (0).
+    pub(super) fn absent(&self, table: Table) -> u32 {
+        if table == Table::Statements {
+            return 0;
+        }
+        self.map.iter().enumerate().filter(|(_, c)| c.is_none()).fold(0, |m, (i, _)| m | 1 << i)
+    }
+}
+
 /// Finds the contract's columns in a header, by trimmed case-insensitive name.
 fn map_header(
     table: Table,
