@@ -637,7 +637,7 @@ mod tests {
         let (from, end) = (0, 100_000);
         let index = OverlapIndex::default();
         let layout = Layout::new(&ds, from, end).unwrap();
-        let check = |part| {
+        let check = |part: Option<Part<'_>>| {
             check_groups(&ds, &index, from, &layout.sorted(&ds, from, end, part), layout.row_bits)
         };
         let rows = |f: Vec<Found>| -> Vec<(u32, u32, bool)> {
