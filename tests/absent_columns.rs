@@ -47,7 +47,11 @@ fn rows(rows: usize, seed: u64, stray_at: Option<usize>) -> Vec<[String; 6]> {
 
 /// The rows as CSV with the required columns and `optional` ones, whose
 /// fields are `optional_value` (of the row's index) or empty.
-fn csv(rows: &[[String; 6]], optional: &[&str], optional_value: impl Fn(usize) -> String) -> String {
+fn csv(
+    rows: &[[String; 6]],
+    optional: &[&str],
+    optional_value: impl Fn(usize) -> String,
+) -> String {
     let mut out = String::from("date,origin,host,kind,count,source");
     for name in optional {
         out.push(',');
@@ -112,7 +116,10 @@ fn a_later_file_with_the_column_follows_one_without_it() {
     let with_empty = csv(&first, &OPTIONAL, |_| String::new());
     let got = load(&[&without, &with]);
     assert_eq!(got.0.len() as u64 + got.3, got.2);
-    assert!(got.1.iter().any(|r| r.starts_with("deportations-1.csv:") && r.contains("of deportations-0.csv:")));
+    assert!(got
+        .1
+        .iter()
+        .any(|r| r.starts_with("deportations-1.csv:") && r.contains("of deportations-0.csv:")));
     assert_eq!(load(&[&with_empty, &with]), got);
     // And the other way round: the file without the column second.
     let got = load(&[&with, &without]);

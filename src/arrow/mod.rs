@@ -15,7 +15,7 @@ use arrow_array::builder::StringBuilder;
 use arrow_array::{ArrayRef, Date32Array, Int64Array, RecordBatch, UInt64Array};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 
-use crate::dataset::{Interner, NO_COUNTRY, NO_DAY};
+use crate::dataset::{Counts, Interner, NO_COUNTRY, NO_DAY};
 use crate::record::{Day, Vocabulary};
 use crate::{Country, Dataset, Error, PopulationType, QueryResult, ReturnKind, Stance, Table};
 
@@ -73,8 +73,8 @@ fn dates(values: &[Day], rows: &[u32]) -> ArrayRef {
     Arc::new(values.collect::<Date32Array>())
 }
 
-fn counts(values: &[u64], rows: &[u32]) -> ArrayRef {
-    Arc::new(UInt64Array::from_iter_values(rows.iter().map(|&i| values[i as usize])))
+fn counts(values: &Counts, rows: &[u32]) -> ArrayRef {
+    Arc::new(UInt64Array::from_iter_values(rows.iter().map(|&i| values.at(i as usize))))
 }
 
 fn strings<'a>(rows: &[u32], value: impl Fn(usize) -> Option<&'a str>) -> ArrayRef {

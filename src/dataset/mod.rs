@@ -4,10 +4,12 @@
 //! counts `u64`, texts interned ids. Typed records are read back out by
 //! iterators; queries run over the columns directly.
 
+mod counts;
 mod intern;
 mod schema;
 mod write;
 
+pub(crate) use counts::{with_counts, Counts};
 pub(crate) use intern::Interner;
 pub(crate) use schema::{
     ColumnRef, ColumnSpec, DeportationColumns, DeportationRow, FieldSource, RegistrationColumns,

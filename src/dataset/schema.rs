@@ -25,7 +25,7 @@ use std::marker::PhantomData;
 
 use chrono::NaiveDate;
 
-use super::{Interner, NO_COUNTRY, NO_DAY};
+use super::{Counts, Interner, NO_COUNTRY, NO_DAY};
 use crate::record::{civil_from_days, date_of_day, Day, Vocabulary};
 
 /// A column of the contract: its name and whether a file must have it.
@@ -83,11 +83,88 @@ pub(crate) trait FieldSource {
     ) -> Result<u32, Self::Error>;
 }
 
+/// How a kind's values are kept column by column: a `Vec` of them, or for
+/// counts a [`Counts`] (32 bits a value until one needs 64).
+pub(crate) trait Column<T>: Clone + std::fmt::Debug + Default {
+    fn len(&self) -> usize;
+    fn is_empty(&self) -> bool;
+    fn push(&mut self, v: T);
+    fn at(&self, i: usize) -> T;
+    fn set(&mut self, i: usize, v: T);
+    fn truncate(&mut self, n: usize);
+    fn reserve_exact(&mut self, additional: usize);
+    fn resize(&mut self, n: usize, v: T);
+    /// `n` values `v` (zeros allocated zeroed: untouched until written).
+    fn filled(v: T, n: usize) -> Self;
+}
+
+impl<T: Copy + std::fmt::Debug> Column<T> for Vec<T> {
+    fn len(&self) -> usize {
+        Vec::len(self)
+    }
+    fn is_empty(&self) -> bool {
+        Vec::is_empty(self)
+    }
+    fn push(&mut self, v: T) {
+        Vec::push(self, v)
+    }
+    fn at(&self, i: usize) -> T {
+        self[i]
+    }
+    fn set(&mut self, i: usize, v: T) {
+        self[i] = v
+    }
+    fn truncate(&mut self, n: usize) {
+        Vec::truncate(self, n)
+    }
+    fn reserve_exact(&mut self, additional: usize) {
+        Vec::reserve_exact(self, additional)
+    }
+    fn resize(&mut self, n: usize, v: T) {
+        Vec::resize(self, n, v)
+    }
+    fn filled(v: T, n: usize) -> Self {
+        vec![v; n]
+    }
+}
+
+impl Column<u64> for Counts {
+    fn len(&self) -> usize {
+        Counts::len(self)
+    }
+    fn is_empty(&self) -> bool {
+        Counts::is_empty(self)
+    }
+    fn push(&mut self, v: u64) {
+        Counts::push(self, v)
+    }
+    fn at(&self, i: usize) -> u64 {
+        Counts::at(self, i)
+    }
+    fn set(&mut self, i: usize, v: u64) {
+        Counts::set(self, i, v)
+    }
+    fn truncate(&mut self, n: usize) {
+        Counts::truncate(self, n)
+    }
+    fn reserve_exact(&mut self, additional: usize) {
+        Counts::reserve_exact(self, additional)
+    }
+    fn resize(&mut self, n: usize, v: u64) {
+        Counts::resize(self, n, v)
+    }
+    fn filled(v: u64, n: usize) -> Self {
+        Counts::filled(v, n)
+    }
+}
+
 /// What one kind of column means: how it is stored, parsed, shown in a
 /// record, written, and read by queries.
 pub(crate) trait Kind {
     /// The stored value.
     type Stored: Copy + Default + std::fmt::Debug + PartialEq;
+    /// The column of stored values.
+    type Column: Column<Self::Stored>;
     /// The record field's type.
     type Record;
     /// True when a file must have the column and a value in every row.
@@ -112,7 +189,7 @@ pub(crate) trait Kind {
     ) -> csv::Result<()>;
     /// The column, for queries to group and filter by; `None` for dates
     /// and counts, which are bounds and measures.
-    fn column(values: &[Self::Stored]) -> Option<ColumnRef<'_>>;
+    fn column(values: &Self::Column) -> Option<ColumnRef<'_>>;
     /// The value with its text id renumbered by `remap` (texts only).
     fn remap(v: Self::Stored, _remap: &[u32]) -> Self::Stored {
         v
@@ -164,6 +241,7 @@ pub(crate) mod kind {
 
     impl Kind for Date {
         type Stored = Day;
+        type Column = Vec<Day>;
         type Record = NaiveDate;
         const REQUIRED: bool = true;
         const ABSENT: Self::Stored = 0;
@@ -181,13 +259,14 @@ pub(crate) mod kind {
         fn write<W: io::Write>(v: Day, _: &Interner, w: &mut csv::Writer<W>) -> csv::Result<()> {
             w.write_field(day_text(v))
         }
-        fn column(_: &[Day]) -> Option<ColumnRef<'_>> {
+        fn column(_: &Vec<Day>) -> Option<ColumnRef<'_>> {
             None
         }
     }
 
     impl Kind for PeriodStart {
         type Stored = Day;
+        type Column = Vec<Day>;
         type Record = Option<NaiveDate>;
         const REQUIRED: bool = false;
         const ABSENT: Self::Stored = NO_DAY;
@@ -209,13 +288,14 @@ pub(crate) mod kind {
                 w.write_field(day_text(v))
             }
         }
-        fn column(_: &[Day]) -> Option<ColumnRef<'_>> {
+        fn column(_: &Vec<Day>) -> Option<ColumnRef<'_>> {
             None
         }
     }
 
     impl Kind for Count {
         type Stored = u64;
+        type Column = Counts;
         type Record = u64;
         const REQUIRED: bool = true;
         const ABSENT: Self::Stored = 0;
@@ -244,7 +324,7 @@ pub(crate) mod kind {
             }
             w.write_field(&buf[i..])
         }
-        fn column(_: &[u64]) -> Option<ColumnRef<'_>> {
+        fn column(_: &Counts) -> Option<ColumnRef<'_>> {
             None
         }
     }
@@ -259,6 +339,7 @@ pub(crate) mod kind {
 
     impl Kind for Country {
         type Stored = u16;
+        type Column = Vec<u16>;
         type Record = crate::Country;
         const REQUIRED: bool = true;
         const ABSENT: Self::Stored = 0;
@@ -276,13 +357,14 @@ pub(crate) mod kind {
         fn write<W: io::Write>(v: u16, _: &Interner, w: &mut csv::Writer<W>) -> csv::Result<()> {
             w.write_field(country_text(v))
         }
-        fn column(values: &[u16]) -> Option<ColumnRef<'_>> {
+        fn column(values: &Vec<u16>) -> Option<ColumnRef<'_>> {
             Some(ColumnRef::Country(values))
         }
     }
 
     impl Kind for OptCountry {
         type Stored = u16;
+        type Column = Vec<u16>;
         type Record = Option<crate::Country>;
         const REQUIRED: bool = false;
         const ABSENT: Self::Stored = NO_COUNTRY;
@@ -300,13 +382,14 @@ pub(crate) mod kind {
         fn write<W: io::Write>(v: u16, _: &Interner, w: &mut csv::Writer<W>) -> csv::Result<()> {
             w.write_field(country_text(v))
         }
-        fn column(values: &[u16]) -> Option<ColumnRef<'_>> {
+        fn column(values: &Vec<u16>) -> Option<ColumnRef<'_>> {
             Some(ColumnRef::Country(values))
         }
     }
 
     impl<V: Vocabulary> Kind for Vocab<V> {
         type Stored = u8;
+        type Column = Vec<u8>;
         type Record = V;
         const REQUIRED: bool = true;
         const ABSENT: Self::Stored = 0;
@@ -324,13 +407,14 @@ pub(crate) mod kind {
         fn write<W: io::Write>(v: u8, _: &Interner, w: &mut csv::Writer<W>) -> csv::Result<()> {
             w.write_field(V::LABELS[v as usize])
         }
-        fn column(values: &[u8]) -> Option<ColumnRef<'_>> {
+        fn column(values: &Vec<u8>) -> Option<ColumnRef<'_>> {
             Some(ColumnRef::Vocab(values, V::LABELS))
         }
     }
 
     impl Kind for Text {
         type Stored = u32;
+        type Column = Vec<u32>;
         type Record = String;
         const REQUIRED: bool = true;
         const ABSENT: Self::Stored = 0;
@@ -352,7 +436,7 @@ pub(crate) mod kind {
         ) -> csv::Result<()> {
             w.write_field(texts.text(v))
         }
-        fn column(values: &[u32]) -> Option<ColumnRef<'_>> {
+        fn column(values: &Vec<u32>) -> Option<ColumnRef<'_>> {
             Some(ColumnRef::Text(values))
         }
         fn remap(v: u32, remap: &[u32]) -> u32 {
@@ -365,6 +449,7 @@ pub(crate) mod kind {
 
     impl Kind for OptText {
         type Stored = u32;
+        type Column = Vec<u32>;
         type Record = Option<String>;
         const REQUIRED: bool = false;
         const ABSENT: Self::Stored = 0;
@@ -386,7 +471,7 @@ pub(crate) mod kind {
         ) -> csv::Result<()> {
             w.write_field(texts.text(v))
         }
-        fn column(values: &[u32]) -> Option<ColumnRef<'_>> {
+        fn column(values: &Vec<u32>) -> Option<ColumnRef<'_>> {
             Some(ColumnRef::Text(values))
         }
         fn remap(v: u32, remap: &[u32]) -> u32 {
@@ -410,7 +495,7 @@ macro_rules! tables {
         $(#[$meta])*
         #[derive(Clone, Debug, Default)]
         pub(crate) struct $columns {
-            $(pub(crate) $col: Vec<<$kind as Kind>::Stored>,)+
+            $(pub(crate) $col: <$kind as Kind>::Column,)+
         }
 
         /// One row of the table, as stored.
@@ -427,27 +512,30 @@ macro_rules! tables {
 
             /// The number of rows.
             pub(crate) fn len(&self) -> usize {
-                [$(self.$col.len()),+][0]
+                [$(Column::len(&self.$col)),+][0]
             }
 
             /// Appends a row.
             pub(crate) fn push(&mut self, r: $row) {
-                $(self.$col.push(r.$col);)+
+                $(Column::push(&mut self.$col, r.$col);)+
             }
 
             /// Keeps the first `n` rows.
             pub(crate) fn truncate(&mut self, n: usize) {
-                $(self.$col.truncate(n);)+
+                $(Column::truncate(&mut self.$col, n);)+
             }
 
             /// Makes room for `additional` more rows in every column.
             pub(crate) fn reserve(&mut self, additional: usize) {
-                $(self.$col.reserve_exact(additional);)+
+                $(Column::reserve_exact(&mut self.$col, additional);)+
             }
 
             /// Copies row `from` over row `to`.
             pub(crate) fn copy_row(&mut self, from: usize, to: usize) {
-                $(self.$col[to] = self.$col[from];)+
+                $(
+                    let v = Column::at(&self.$col, from);
+                    Column::set(&mut self.$col, to, v);
+                )+
             }
 
             /// Appends row `i` of `src`, whose text ids `remap` turns into
@@ -458,7 +546,7 @@ macro_rules! tables {
                 let mut bit = 1u32;
                 $(
                     if absent & bit == 0 {
-                        self.$col.push(<$kind as Kind>::remap(src.$col[i], remap));
+                        Column::push(&mut self.$col, <$kind as Kind>::remap(Column::at(&src.$col, i), remap));
                     }
                     bit <<= 1;
                 )+
@@ -475,10 +563,10 @@ macro_rules! tables {
                 let n = self.len();
                 $(
                     let absent = <$kind as Kind>::ABSENT;
-                    if self.$col.is_empty() && n > 0 {
-                        self.$col = vec![absent; n];
-                    } else if self.$col.len() < n {
-                        self.$col.resize(n, absent);
+                    if Column::is_empty(&self.$col) && n > 0 {
+                        self.$col = Column::filled(absent, n);
+                    } else if Column::len(&self.$col) < n {
+                        Column::resize(&mut self.$col, n, absent);
                     }
                 )+
             }
@@ -486,9 +574,12 @@ macro_rules! tables {
             /// The first column of row `i` whose text `remap` leaves
             /// unnumbered, and its text id.
             pub(crate) fn unmapped(&self, i: usize, remap: &[u32]) -> Option<(&'static str, u32)> {
-                $(if <$kind as Kind>::unmapped(self.$col[i], remap) {
-                    return Some((stringify!($col), self.$col[i] as u32));
-                })+
+                $(
+                    let v = Column::at(&self.$col, i);
+                    if <$kind as Kind>::unmapped(v, remap) {
+                        return Some((stringify!($col), v as u32));
+                    }
+                )+
                 None
             }
 
@@ -509,7 +600,7 @@ macro_rules! tables {
 
             /// Row `i` as a typed record.
             pub(crate) fn record(&self, i: usize, texts: &Interner) -> $record {
-                $record { $($col: <$kind as Kind>::record(self.$col[i], texts),)+ }
+                $record { $($col: <$kind as Kind>::record(Column::at(&self.$col, i), texts),)+ }
             }
 
             /// Writes row `i` as one CSV record.
@@ -519,7 +610,7 @@ macro_rules! tables {
                 texts: &Interner,
                 w: &mut csv::Writer<W>,
             ) -> csv::Result<()> {
-                $(<$kind as Kind>::write(self.$col[i], texts, w)?;)+
+                $(<$kind as Kind>::write(Column::at(&self.$col, i), texts, w)?;)+
                 w.write_record(None::<&[u8]>)
             }
 

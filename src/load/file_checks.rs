@@ -174,10 +174,15 @@ fn overlaps(ds: &Dataset, index: &OverlapIndex, from: usize, end: usize) -> Vec<
         let (keys, row_bits) = by_key_wide(from, end, |r| row_series(ds, r));
         return check_groups(ds, index, from, &keys, row_bits);
     };
-    in_parts(from, end, |r| layout.series(ds, r), |part| {
-        let keys = layout.sorted(ds, from, end, part);
-        check_groups(ds, index, from, &keys, layout.row_bits)
-    })
+    in_parts(
+        from,
+        end,
+        |r| layout.series(ds, r),
+        |part| {
+            let keys = layout.sorted(ds, from, end, part);
+            check_groups(ds, index, from, &keys, layout.row_bits)
+        },
+    )
 }
 
 /// A share of a file's rows for the checks: those whose key hashes to

@@ -162,7 +162,7 @@ fn stock(ds: &Dataset, q: &Query, result: &QueryResult) -> Result<Vec<Option<i12
                 series
                     .entry((c.origin[i], c.host[i], c.population[i]))
                     .or_default()
-                    .push((c.date[i], c.count[i]));
+                    .push((c.date[i], c.count.at(i)));
             }
         }
     }

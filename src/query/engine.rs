@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use chrono::Datelike;
 
 use super::{Dimension, Query, QueryResult};
-use crate::dataset::{series_key, Codes, ColumnRef, NO_COUNTRY};
+use crate::dataset::{series_key, with_counts, Codes, ColumnRef, NO_COUNTRY};
 use crate::hash::FxBuildHasher;
 use crate::record::{date_of_day, day_of, Day};
 use crate::{Country, Dataset, Error, PopulationType, ReturnKind, SourceConflict, Stance, Table};
@@ -616,9 +616,9 @@ pub(super) fn run(ds: &Dataset, q: &Query) -> Result<QueryResult, Error> {
         Table::Registrations => stocks(ds, q, &plan)?,
         Table::Deportations => {
             flow_sources(ds, q, &plan)?;
-            flows(&plan, Some(&ds.deportations.count))?
+            with_counts!(&ds.deportations.count, v => flows(&plan, Some(v.as_slice()))?)
         }
-        Table::Statements => flows(&plan, None)?,
+        Table::Statements => flows::<u64>(&plan, None)?,
     };
     let time = plan.parts.iter().position(|p| matches!(p, Part::Time { .. }));
     // Each distinct label is made once: `ids[part][code]` is its index in
@@ -654,7 +654,10 @@ const PERSONS_MASK: u128 = ONE_RECORD - 1;
 
 /// Sums (`counts`, when given) and row counts per group, sorted by key;
 /// groups without rows are absent.
-fn flows(plan: &Plan<'_>, counts: Option<&[u64]>) -> Result<Vec<(u128, [u64; 2])>, Error> {
+fn flows<C: Copy + Into<u64> + Sync>(
+    plan: &Plan<'_>,
+    counts: Option<&[C]>,
+) -> Result<Vec<(u128, [u64; 2])>, Error> {
     let n = plan.dates.len();
     let mut out = Vec::new();
     match plan.key_space() {
@@ -702,7 +705,8 @@ fn flows(plan: &Plan<'_>, counts: Option<&[u64]>) -> Result<Vec<(u128, [u64; 2])
                 if plan.selected(row) {
                     let e = map.entry(plan.key(row)).or_default();
                     if let Some(c) = counts {
-                        e.0 = e.0.checked_add(c[row]).ok_or_else(|| overflow("persons"))?;
+                        let v: u64 = c[row].into();
+                        e.0 = e.0.checked_add(v).ok_or_else(|| overflow("persons"))?;
                     }
                     e.1 += 1;
                 }
@@ -719,9 +723,9 @@ fn flows(plan: &Plan<'_>, counts: Option<&[u64]>) -> Result<Vec<(u128, [u64; 2])
 
 /// One thread's packed accumulators over `range`; slot `g` collects the
 /// rows that are not selected.
-fn dense_range(
+fn dense_range<C: Copy + Into<u64>>(
     plan: &Plan<'_>,
-    counts: Option<&[u64]>,
+    counts: Option<&[C]>,
     g: usize,
     range: std::ops::Range<usize>,
 ) -> Vec<u128> {
@@ -735,6 +739,7 @@ fn dense_range(
         match counts {
             Some(c) => {
                 for (&k, &v) in keys.iter().zip(&c[start..start + len]) {
+                    let v: u64 = v.into();
                     acc[k as usize] += v as u128 | ONE_RECORD;
                 }
             }
@@ -838,10 +843,10 @@ fn stocks(ds: &Dataset, q: &Query, plan: &Plan<'_>) -> Result<Vec<(u128, [u64; 2
             }
         }
         if space.is_some() {
-            dense_sums[key as usize] += c.count[row] as u128;
+            dense_sums[key as usize] += c.count.at(row) as u128;
             present[key as usize] = true;
         } else {
-            *sparse_sums.entry(key).or_insert(0) += c.count[row] as u128;
+            *sparse_sums.entry(key).or_insert(0) += c.count.at(row) as u128;
         }
     }
     let out: Vec<(u128, u128)> = if space.is_some() {

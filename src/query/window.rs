@@ -157,7 +157,7 @@ impl Dataset {
         let mut prefix = Vec::with_capacity(flows.len() + 1);
         prefix.push(0u128);
         for &r in &flows {
-            prefix.push(prefix[prefix.len() - 1] + f.count[r] as u128);
+            prefix.push(prefix[prefix.len() - 1] + f.count.at(r) as u128);
         }
         let sum = |a: usize, b: usize| {
             u64::try_from(prefix[b] - prefix[a]).map_err(|_| {
