@@ -1,12 +1,18 @@
-//! A file without some of the optional columns loads as the same file with
-//! those columns present and every field of them empty: same records, same
-//! rejections with the same lines, on the two-thread path (files of several
-//! 4 MiB blocks), when the checks after the file remove rows, when a later
-//! file has the column, and when a stray quote sends the rest of a file
-//! down the sequential path. (Columns a file lacks are not written row by
-//! row while it is read, but filled in once it is.)
+//! How columns are stored must never show in what is loaded:
+//!
+//! * A file without some of the optional columns loads as the same file
+//!   with those columns present and every field of them empty: same
+//!   records, same rejections with the same lines, on the two-thread path
+//!   (files of several 4 MiB blocks), when the checks after the file
+//!   remove rows, when a later file has the column, and when a stray quote
+//!   sends the rest of a file down the sequential path. (Columns a file
+//!   lacks are not written row by row while it is read, but filled in once
+//!   it is.)
+//! * Counts are kept in 32 bits until a value needs 64: a count past 2^32
+//!   in the middle of a large file keeps every count exact, before and
+//!   after it, and sums stay exact.
 
-use refugee_data::{Dataset, Loader, Table};
+use refugee_data::{Dataset, Dimension, Loader, Query, Table};
 
 /// The optional columns of `deportations.csv`.
 const OPTIONAL: [&str; 3] = ["period_start", "crossing", "reference"];
@@ -136,4 +142,39 @@ fn a_stray_quote_in_a_file_without_optional_columns_loses_no_row() {
     assert_eq!(got.0.len() as u64 + got.3, got.2);
     assert!(got.0.iter().any(|r| r.contains("UN\\\"HCR")), "{:?}", &got.1[..3]);
     assert_eq!(load(&[&with_empty]), got);
+}
+
+#[test]
+fn a_count_past_32_bits_keeps_every_count_exact() {
+    let mut rows = rows(300_000, 23, None);
+    // Counts past 2^32 in the middle of the file and at its end.
+    let big = [(150_001, 5_000_000_000u64), (299_999, u32::MAX as u64 + 1)];
+    for (at, count) in big {
+        rows[at][4] = count.to_string();
+    }
+    let body = csv(&rows, &[], |_| String::new());
+    let mut loader = Loader::new().lenient(true);
+    loader.read(Table::Deportations, "deportations.csv", body.as_bytes()).unwrap();
+    let (ds, report) = loader.finish();
+    // Every loaded record's count is its line's count field.
+    let counts: Vec<u64> = ds.deportations().map(|d| d.count).collect();
+    let mut loaded = Vec::new();
+    let mut rejected = report.rejections().iter().map(|r| r.line()).peekable();
+    for (i, r) in rows.iter().enumerate() {
+        if rejected.next_if_eq(&(i as u64 + 2)).is_some() {
+            continue;
+        }
+        loaded.push(r[4].parse::<u64>().unwrap());
+    }
+    assert!(rejected.next().is_none());
+    assert_eq!(counts, loaded);
+    for (_, count) in big {
+        assert!(counts.contains(&count));
+    }
+    // The total by origin is the sum of the loaded counts of each origin.
+    let q = Query::new(Table::Deportations).by(Dimension::Origin).by(Dimension::Source);
+    let result = ds.query(&q).unwrap();
+    let total: u64 = result.rows().map(|r| r.value(0)).sum();
+    assert_eq!(total, counts.iter().sum::<u64>());
+    assert!(total > 9_000_000_000);
 }
