@@ -293,6 +293,27 @@ impl Dataset {
         }
     }
 
+    /// Appends rows `rows` of `src`'s table, as [`append_row`](Dataset::append_row)
+    /// appends one, column by column.
+    pub(crate) fn append_rows(
+        &mut self,
+        src: &Dataset,
+        table: Table,
+        rows: std::ops::Range<usize>,
+        remap: &[u32],
+        absent: u32,
+    ) {
+        match table {
+            Table::Registrations => {
+                self.registrations.append_rows(&src.registrations, rows, remap, absent)
+            }
+            Table::Deportations => {
+                self.deportations.append_rows(&src.deportations, rows, remap, absent)
+            }
+            Table::Statements => self.statements.append_rows(&src.statements, rows, remap, absent),
+        }
+    }
+
     /// Brings the columns that [`append_row`](Dataset::append_row) left
     /// out to the table's length, with the value of an absent field.
     pub(crate) fn fill_columns(&mut self, table: Table) {

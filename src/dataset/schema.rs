@@ -96,6 +96,8 @@ pub(crate) trait Column<T>: Clone + std::fmt::Debug + Default {
     fn resize(&mut self, n: usize, v: T);
     /// `n` values `v` (zeros allocated zeroed: untouched until written).
     fn filled(v: T, n: usize) -> Self;
+    /// Appends `src`'s values in `rows`, each through `f`.
+    fn extend_from(&mut self, src: &Self, rows: std::ops::Range<usize>, f: impl Fn(T) -> T);
 }
 
 impl<T: Copy + std::fmt::Debug> Column<T> for Vec<T> {
@@ -126,6 +128,9 @@ impl<T: Copy + std::fmt::Debug> Column<T> for Vec<T> {
     fn filled(v: T, n: usize) -> Self {
         vec![v; n]
     }
+    fn extend_from(&mut self, src: &Self, rows: std::ops::Range<usize>, f: impl Fn(T) -> T) {
+        self.extend(src[rows].iter().map(|&v| f(v)))
+    }
 }
 
 impl Column<u64> for Counts {
@@ -155,6 +160,13 @@ impl Column<u64> for Counts {
     }
     fn filled(v: u64, n: usize) -> Self {
         Counts::filled(v, n)
+    }
+    fn extend_from(&mut self, src: &Self, rows: std::ops::Range<usize>, f: impl Fn(u64) -> u64) {
+        match (&mut *self, src) {
+            // Counts are never remapped: the 32-bit values copied as they are.
+            (Counts::Narrow(to), Counts::Narrow(from)) => to.extend_from_slice(&from[rows]),
+            _ => rows.for_each(|i| self.push(f(src.at(i)))),
+        }
     }
 }
 
@@ -547,6 +559,27 @@ macro_rules! tables {
                 $(
                     if absent & bit == 0 {
                         Column::push(&mut self.$col, <$kind as Kind>::remap(Column::at(&src.$col, i), remap));
+                    }
+                    bit <<= 1;
+                )+
+                let _ = bit;
+            }
+
+            /// Appends rows `rows` of `src` column by column, as
+            /// [`append_from`](Self::append_from) appends one row.
+            pub(crate) fn append_rows(
+                &mut self,
+                src: &$columns,
+                rows: std::ops::Range<usize>,
+                remap: &[u32],
+                absent: u32,
+            ) {
+                let mut bit = 1u32;
+                $(
+                    if absent & bit == 0 {
+                        Column::extend_from(&mut self.$col, &src.$col, rows.clone(), |v| {
+                            <$kind as Kind>::remap(v, remap)
+                        });
                     }
                     bit <<= 1;
                 )+

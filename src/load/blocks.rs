@@ -547,7 +547,31 @@ pub(super) fn merge_piece(
         .map(|id| loader.dataset.texts.intern(piece.ds.texts.text(id)).unwrap_or(u32::MAX))
         .collect();
     let mut rejections = std::mem::take(&mut piece.rejections).into_iter().peekable();
-    for (i, &line) in piece.lines.iter().enumerate() {
+    // Registrations and flows are checked once the file is read: the rows
+    // between two rejections go in column by column when every text is
+    // numbered and the table has room for them.
+    let bulk = table != Table::Statements && !remap.contains(&u32::MAX);
+    let mut i = 0;
+    while bulk && i < piece.lines.len() {
+        let line = piece.lines[i];
+        while let Some(r) = rejections.next_if(|r| r.line < line) {
+            loader.report.read[t] += 1;
+            reject(loader, table, file, batch, Box::new(r))?;
+        }
+        let next = rejections.peek().map_or(u64::MAX, |r| r.line);
+        let j = i + piece.lines[i..].partition_point(|&l| l < next);
+        if loader.dataset.len(table) + (j - i) > loader.state.max_rows {
+            break;
+        }
+        loader.dataset.append_rows(&piece.ds, table, i..j, &remap, batch.absent);
+        loader.report.read[t] += (j - i) as u64;
+        batch.lines.extend_from_slice(&piece.lines[i..j]);
+        if let Some(dup) = flush(loader, table, file, batch) {
+            return Err(Error::Rejected(dup));
+        }
+        i = j;
+    }
+    for (i, &line) in piece.lines.iter().enumerate().skip(i) {
         while let Some(r) = rejections.next_if(|r| r.line < line) {
             loader.report.read[t] += 1;
             reject(loader, table, file, batch, Box::new(r))?;

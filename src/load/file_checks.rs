@@ -397,6 +397,7 @@ impl Layout {
     }
 
     /// Row `r`'s series, packed.
+    #[inline]
     fn series(&self, ds: &Dataset, r: usize) -> u64 {
         let c = &ds.deportations;
         c.origin[r] as u64
