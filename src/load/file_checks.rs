@@ -215,11 +215,13 @@ impl Part<'_> {
 /// columns and a byte a row naming each row's part.
 const PART_ROWS: usize = 1 << 18;
 
-/// `check(None)` for the rows `from..end`, or for a large file (on two
-/// cores) the rows split into an even number of parts of at most
-/// [`PART_ROWS`] rows by a hash of `key`, half the parts checked on each
-/// of two threads one after the other (so that the sort buffers of two
-/// parts at most exist at once), the results merged by row.
+/// `check(None)` for the rows `from..end` when they are few; else the rows
+/// split into an even number of parts of at most [`PART_ROWS`] rows by a
+/// hash of `key` (on two cores from 2^16 rows, so that both cores work; on
+/// one, past `PART_ROWS`, to bound the memory), the parts checked one after
+/// the other on each core (half of them on each of two), so that the sort
+/// buffers of one part a core at most exist at once; the results merged by
+/// row.
 fn in_parts(
     from: usize,
     end: usize,
@@ -238,30 +240,39 @@ fn in_parts_of(
     check: impl Fn(Option<Part>) -> Vec<Found> + Sync,
 ) -> Vec<Found> {
     let rows = end - from;
-    let two = rows >= 1 << 16 && super::two_cores();
-    if !two {
+    let two = super::two_cores();
+    if rows < 1 << 16 || !two && rows <= part_rows {
         return check(None);
     }
     // An even number of parts, at most 254 (a part's id is a byte).
     let of = (rows.div_ceil(part_rows).div_ceil(2) * 2).min(254) as u8;
-    let middle = from + rows / 2;
-    let ids = std::thread::scope(|s| {
-        let second = s.spawn(|| Part::ids((middle..end).map(&key), of));
-        let mut ids = Part::ids((from..middle).map(&key), of);
-        ids.extend(second.join().expect("the file checks do not panic"));
-        ids
-    });
-    let run = |first: u8| {
+    let ids = if two {
+        let middle = from + rows / 2;
+        std::thread::scope(|s| {
+            let second = s.spawn(|| Part::ids((middle..end).map(&key), of));
+            let mut ids = Part::ids((from..middle).map(&key), of);
+            ids.extend(second.join().expect("the file checks do not panic"));
+            ids
+        })
+    } else {
+        Part::ids((from..end).map(&key), of)
+    };
+    let run = |first: u8, step: usize| {
         let mut found = Vec::new();
-        for index in (first..of).step_by(2) {
+        for index in (first..of).step_by(step) {
             found.extend(check(Some(Part { index, ids: &ids })));
         }
         found
     };
-    let (mut found, other) = std::thread::scope(|s| {
-        let other = s.spawn(|| run(1));
-        (run(0), other.join().expect("the file checks do not panic"))
-    });
+    // On one core the parts one after the other, for the same memory.
+    let (mut found, other) = if two {
+        std::thread::scope(|s| {
+            let other = s.spawn(|| run(1, 2));
+            (run(0, 2), other.join().expect("the file checks do not panic"))
+        })
+    } else {
+        (run(0, 1), Vec::new())
+    };
     found.extend(other);
     found.sort_unstable_by_key(|f| f.row);
     found
