@@ -1,7 +1,10 @@
 //! The columnar store: each table kept column by column.
 //!
 //! Dates are day numbers, countries small integer ids, vocabularies `u8`,
-//! counts `u64`, texts interned ids. Typed records are read back out by
+//! counts 32 bits a value until a value needs 64 (then every value is
+//! widened exactly), texts interned ids. An optional column that a file
+//! does not have is allocated zeroed once the file is read, so that its
+//! memory is not touched. Typed records are read back out by
 //! iterators; queries run over the columns directly.
 
 mod counts;
