@@ -274,30 +274,9 @@ impl Dataset {
         on_columns!(mut self, table, c => c.copy_row(from, to))
     }
 
-    /// Appends row `i` of `src`'s table, mapping `src`'s text ids through
-    /// `remap` and leaving out the columns set in `absent` (by position)
-    /// until [`fill_columns`](Dataset::fill_columns).
-    pub(crate) fn append_row(
-        &mut self,
-        src: &Dataset,
-        table: Table,
-        i: usize,
-        remap: &[u32],
-        absent: u32,
-    ) {
-        match table {
-            Table::Registrations => {
-                self.registrations.append_from(&src.registrations, i, remap, absent)
-            }
-            Table::Deportations => {
-                self.deportations.append_from(&src.deportations, i, remap, absent)
-            }
-            Table::Statements => self.statements.append_from(&src.statements, i, remap, absent),
-        }
-    }
-
-    /// Appends rows `rows` of `src`'s table, as [`append_row`](Dataset::append_row)
-    /// appends one, column by column.
+    /// Appends rows `rows` of `src`'s table, column by column, mapping
+    /// `src`'s text ids through `remap` and leaving out the columns set in
+    /// `absent` (by position) until [`fill_columns`](Dataset::fill_columns).
     pub(crate) fn append_rows(
         &mut self,
         src: &Dataset,
@@ -317,7 +296,7 @@ impl Dataset {
         }
     }
 
-    /// Brings the columns that [`append_row`](Dataset::append_row) left
+    /// Brings the columns that [`append_rows`](Dataset::append_rows) left
     /// out to the table's length, with the value of an absent field.
     pub(crate) fn fill_columns(&mut self, table: Table) {
         on_columns!(mut self, table, c => c.fill())

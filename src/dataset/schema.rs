@@ -550,23 +550,11 @@ macro_rules! tables {
                 )+
             }
 
-            /// Appends row `i` of `src`, whose text ids `remap` turns into
-            /// ours, leaving out the columns whose bit (by position) is set
-            /// in `absent`: columns the file does not have, filled in at
-            /// once by [`fill`](Self::fill) when the file is read.
-            pub(crate) fn append_from(&mut self, src: &$columns, i: usize, remap: &[u32], absent: u32) {
-                let mut bit = 1u32;
-                $(
-                    if absent & bit == 0 {
-                        Column::push(&mut self.$col, <$kind as Kind>::remap(Column::at(&src.$col, i), remap));
-                    }
-                    bit <<= 1;
-                )+
-                let _ = bit;
-            }
-
-            /// Appends rows `rows` of `src` column by column, as
-            /// [`append_from`](Self::append_from) appends one row.
+            /// Appends rows `rows` of `src` column by column, with text ids
+            /// that `remap` turns into ours, leaving out the columns whose
+            /// bit (by position) is set in `absent`: columns the file does
+            /// not have, filled in at once by [`fill`](Self::fill) when the
+            /// file is read.
             pub(crate) fn append_rows(
                 &mut self,
                 src: &$columns,
@@ -586,7 +574,7 @@ macro_rules! tables {
                 let _ = bit;
             }
 
-            /// Brings every column left short by [`append_from`](Self::append_from)
+            /// Brings every column left short by [`append_rows`](Self::append_rows)
             /// to the table's rows (the length of its first column, a
             /// required date) with the column's absent value. An empty
             /// column becomes a new vector of that value: zeros are

@@ -583,7 +583,7 @@ pub(super) fn merge_piece(
             let rejection = Rejection::new(file, line, Problem::TooManyTexts).at(column, text);
             reject(loader, table, file, batch, Box::new(rejection))?;
         }
-        loader.dataset.append_row(&piece.ds, table, i, &remap, batch.absent);
+        loader.dataset.append_rows(&piece.ds, table, i..i + 1, &remap, batch.absent);
         batch.lines.push(line);
         if batch.lines.len() == BATCH {
             if let Some(dup) = flush(loader, table, file, batch) {
