@@ -62,11 +62,11 @@ pub(crate) fn date_of(day: Day) -> NaiveDate {
         .expect("day numbers come from valid dates")
 }
 
-fn is_leap(y: i32) -> bool {
+const fn is_leap(y: i32) -> bool {
     (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
 }
 
-pub(crate) fn days_in_month(y: i32, m: u32) -> u32 {
+pub(crate) const fn days_in_month(y: i32, m: u32) -> u32 {
     match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
@@ -75,29 +75,54 @@ pub(crate) fn days_in_month(y: i32, m: u32) -> u32 {
     }
 }
 
+/// The months of the years the contract accepts.
+const MONTHS: usize = ((MAX_YEAR - MIN_YEAR + 1) * 12) as usize;
+
+/// The day number of the first of each month of 1900..=2100 and the
+/// month's length, by `(year - 1900) * 12 + month - 1`: a date of those
+/// years is two lookups, not calendar arithmetic.
+static MONTH_TABLE: [(Day, u8); MONTHS] = month_table();
+
+const fn month_table() -> [(Day, u8); MONTHS] {
+    let mut table = [(0, 0); MONTHS];
+    let mut i = 0;
+    while i < MONTHS {
+        let (y, m) = (MIN_YEAR + (i / 12) as i32, (i % 12) as u32 + 1);
+        table[i] = (days_from_civil(y, m, 1), days_in_month(y, m) as u8);
+        i += 1;
+    }
+    table
+}
+
 /// Parses exactly `YYYY-MM-DD` (already trimmed) into a day number.
 pub(crate) fn parse_date(b: &[u8]) -> Result<Day, DateError> {
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return Err(DateError::Malformed);
     }
-    let mut digits = [0u32; 8];
-    for (slot, &i) in digits.iter_mut().zip(&[0usize, 1, 2, 3, 5, 6, 8, 9]) {
-        let c = b[i];
-        if !c.is_ascii_digit() {
-            return Err(DateError::Malformed);
-        }
-        *slot = (c - b'0') as u32;
+    let digit = |i: usize| b[i].wrapping_sub(b'0') as u32;
+    let digits = [digit(0), digit(1), digit(2), digit(3), digit(5), digit(6), digit(8), digit(9)];
+    if digits.iter().fold(0, |any, &x| any | (x > 9) as u8) != 0 {
+        return Err(DateError::Malformed);
     }
     let y = (digits[0] * 1000 + digits[1] * 100 + digits[2] * 10 + digits[3]) as i32;
     let m = digits[4] * 10 + digits[5];
     let d = digits[6] * 10 + digits[7];
-    if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
+    if !(1..=12).contains(&m) || d == 0 {
         return Err(DateError::NotCalendar);
     }
-    if !(MIN_YEAR..=MAX_YEAR).contains(&y) {
-        return Err(DateError::OutOfRange);
+    if (MIN_YEAR..=MAX_YEAR).contains(&y) {
+        let (first, days) = MONTH_TABLE[((y - MIN_YEAR) * 12) as usize + m as usize - 1];
+        if d > days as u32 {
+            return Err(DateError::NotCalendar);
+        }
+        return Ok(first + d as Day - 1);
     }
-    Ok(days_from_civil(y, m, d))
+    // Outside the range, a day that is not in the calendar is reported as
+    // such before the range.
+    if d > days_in_month(y, m) {
+        return Err(DateError::NotCalendar);
+    }
+    Err(DateError::OutOfRange)
 }
 
 #[cfg(test)]
@@ -133,5 +158,11 @@ mod tests {
         assert_eq!(parse_date(b"2023-11-24T00:00:00"), Err(DateError::Malformed));
         assert!(parse_date(b"2024-02-29").is_ok());
         assert_eq!(parse_date(b"2023-02-29"), Err(DateError::NotCalendar));
+        assert_eq!(parse_date(b"1899-02-29"), Err(DateError::NotCalendar));
+        assert_eq!(parse_date(b"2104-02-29"), Err(DateError::OutOfRange));
+        assert_eq!(parse_date(b"2100-02-29"), Err(DateError::NotCalendar));
+        assert_eq!(parse_date(b"2100-12-31"), Ok(days_from_civil(2100, 12, 31)));
+        assert_eq!(parse_date(b"2023-1a-01"), Err(DateError::Malformed));
+        assert_eq!(parse_date(b"2023-01-0/"), Err(DateError::Malformed));
     }
 }
