@@ -407,8 +407,9 @@ impl Layout {
         sort_packed(from, end, series, self.series_bits, self.row_bits, part)
     }
 
-    /// Row `r`'s series, packed.
-    #[inline]
+    /// Row `r`'s series, packed (inlined into the loops over every row:
+    /// a call a row cost 3% of a load).
+    #[inline(always)]
     fn series(&self, ds: &Dataset, r: usize) -> u64 {
         let c = &ds.deportations;
         c.origin[r] as u64
