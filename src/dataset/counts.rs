@@ -1,5 +1,7 @@
 //! The count column: 32 bits a value until a value needs more.
 
+use super::schema::Column;
+
 /// A column of counts, stored in 32 bits a value while every value fits
 /// and widened to 64 bits (every value copied exactly) when one does not:
 /// a count is never cut, and the usual column takes half the memory.
@@ -37,24 +39,6 @@ macro_rules! with_counts {
 pub(crate) use with_counts;
 
 impl Counts {
-    /// `n` values `value` (zeros allocated zeroed: not touched until written).
-    pub(crate) fn filled(value: u64, n: usize) -> Counts {
-        match u32::try_from(value) {
-            Ok(v) => Counts::Narrow(vec![v; n]),
-            Err(_) => Counts::Wide(vec![value; n]),
-        }
-    }
-
-    /// The number of values.
-    pub(crate) fn len(&self) -> usize {
-        with_counts!(self, v => v.len())
-    }
-
-    /// True when there are no values.
-    pub(crate) fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// Value `i`.
     #[inline]
     pub(crate) fn at(&self, i: usize) -> u64 {
@@ -76,10 +60,16 @@ impl Counts {
             Counts::Narrow(_) => unreachable!("widened above"),
         }
     }
+}
 
-    /// Appends a value, widening the column first if it needs 64 bits.
+/// Every write widens the column first when the value needs 64 bits.
+impl Column<u64> for Counts {
+    fn len(&self) -> usize {
+        with_counts!(self, v => v.len())
+    }
+
     #[inline]
-    pub(crate) fn push(&mut self, value: u64) {
+    fn push(&mut self, value: u64) {
         match self {
             Counts::Narrow(v) if value <= u32::MAX as u64 => v.push(value as u32),
             Counts::Wide(v) => v.push(value),
@@ -87,8 +77,11 @@ impl Counts {
         }
     }
 
-    /// Sets value `i`, widening the column first if it needs 64 bits.
-    pub(crate) fn set(&mut self, i: usize, value: u64) {
+    fn at(&self, i: usize) -> u64 {
+        Counts::at(self, i)
+    }
+
+    fn set(&mut self, i: usize, value: u64) {
         match self {
             Counts::Narrow(v) if value <= u32::MAX as u64 => v[i] = value as u32,
             Counts::Wide(v) => v[i] = value,
@@ -97,21 +90,34 @@ impl Counts {
     }
 
     /// Keeps the first `n` values (the width stays).
-    pub(crate) fn truncate(&mut self, n: usize) {
+    fn truncate(&mut self, n: usize) {
         with_counts!(self, v => v.truncate(n))
     }
 
-    /// Makes room for `additional` more values.
-    pub(crate) fn reserve_exact(&mut self, additional: usize) {
+    fn reserve_exact(&mut self, additional: usize) {
         with_counts!(self, v => v.reserve_exact(additional))
     }
 
-    /// Brings the column to `n` values with `value`.
-    pub(crate) fn resize(&mut self, n: usize, value: u64) {
+    fn resize(&mut self, n: usize, value: u64) {
         match self {
             Counts::Narrow(v) if value <= u32::MAX as u64 => v.resize(n, value as u32),
             Counts::Wide(v) => v.resize(n, value),
             Counts::Narrow(_) => self.widen().resize(n, value),
+        }
+    }
+
+    fn filled(value: u64, n: usize) -> Counts {
+        match u32::try_from(value) {
+            Ok(v) => Counts::Narrow(vec![v; n]),
+            Err(_) => Counts::Wide(vec![value; n]),
+        }
+    }
+
+    fn extend_from(&mut self, src: &Self, rows: std::ops::Range<usize>, f: impl Fn(u64) -> u64) {
+        match (&mut *self, src) {
+            // Counts are never remapped: the 32-bit values copied as they are.
+            (Counts::Narrow(to), Counts::Narrow(from)) => to.extend_from_slice(&from[rows]),
+            _ => rows.for_each(|i| self.push(f(src.at(i)))),
         }
     }
 }

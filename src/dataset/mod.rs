@@ -440,7 +440,7 @@ mod tests {
             c.origin.push(1);
             c.host.push(2);
             c.population.push(0);
-            c.count.push(5);
+            schema::Column::push(&mut c.count, 5);
             c.source.push(source);
             c.reference.push(0);
         }

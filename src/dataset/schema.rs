@@ -87,7 +87,9 @@ pub(crate) trait FieldSource {
 /// counts a [`Counts`] (32 bits a value until one needs 64).
 pub(crate) trait Column<T>: Clone + std::fmt::Debug + Default {
     fn len(&self) -> usize;
-    fn is_empty(&self) -> bool;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
     fn push(&mut self, v: T);
     fn at(&self, i: usize) -> T;
     fn set(&mut self, i: usize, v: T);
@@ -103,9 +105,6 @@ pub(crate) trait Column<T>: Clone + std::fmt::Debug + Default {
 impl<T: Copy + std::fmt::Debug> Column<T> for Vec<T> {
     fn len(&self) -> usize {
         Vec::len(self)
-    }
-    fn is_empty(&self) -> bool {
-        Vec::is_empty(self)
     }
     fn push(&mut self, v: T) {
         Vec::push(self, v)
@@ -130,43 +129,6 @@ impl<T: Copy + std::fmt::Debug> Column<T> for Vec<T> {
     }
     fn extend_from(&mut self, src: &Self, rows: std::ops::Range<usize>, f: impl Fn(T) -> T) {
         self.extend(src[rows].iter().map(|&v| f(v)))
-    }
-}
-
-impl Column<u64> for Counts {
-    fn len(&self) -> usize {
-        Counts::len(self)
-    }
-    fn is_empty(&self) -> bool {
-        Counts::is_empty(self)
-    }
-    fn push(&mut self, v: u64) {
-        Counts::push(self, v)
-    }
-    fn at(&self, i: usize) -> u64 {
-        Counts::at(self, i)
-    }
-    fn set(&mut self, i: usize, v: u64) {
-        Counts::set(self, i, v)
-    }
-    fn truncate(&mut self, n: usize) {
-        Counts::truncate(self, n)
-    }
-    fn reserve_exact(&mut self, additional: usize) {
-        Counts::reserve_exact(self, additional)
-    }
-    fn resize(&mut self, n: usize, v: u64) {
-        Counts::resize(self, n, v)
-    }
-    fn filled(v: u64, n: usize) -> Self {
-        Counts::filled(v, n)
-    }
-    fn extend_from(&mut self, src: &Self, rows: std::ops::Range<usize>, f: impl Fn(u64) -> u64) {
-        match (&mut *self, src) {
-            // Counts are never remapped: the 32-bit values copied as they are.
-            (Counts::Narrow(to), Counts::Narrow(from)) => to.extend_from_slice(&from[rows]),
-            _ => rows.for_each(|i| self.push(f(src.at(i)))),
-        }
     }
 }
 

@@ -257,7 +257,7 @@ fn first_record_end(buf: &[u8], from: usize, quoted: bool) -> Option<usize> {
 }
 
 /// Merges a block's two pieces, in order; returns them, merged, for reuse.
-fn merge_pieces(
+pub(super) fn merge_pieces(
     loader: &mut Loader,
     table: Table,
     file: &str,
@@ -528,7 +528,7 @@ fn for_each_separator(bytes: &[u8], delimiter: u8, mut f: impl FnMut(usize, bool
 /// Adds a piece's records and rejections to the loader in line order, as
 /// the sequential path would have; `end` is the byte after the piece.
 /// Returns the piece (its rows merged) for reuse.
-pub(super) fn merge_piece(
+fn merge_piece(
     loader: &mut Loader,
     table: Table,
     file: &str,
@@ -549,47 +549,38 @@ pub(super) fn merge_piece(
     let mut rejections = std::mem::take(&mut piece.rejections).into_iter().peekable();
     // Registrations and flows are checked once the file is read: the rows
     // between two rejections go in column by column when every text is
-    // numbered and the table has room for them.
+    // numbered and the table has room for them; else row by row.
     let bulk = table != Table::Statements && !remap.contains(&u32::MAX);
     let mut i = 0;
-    while bulk && i < piece.lines.len() {
+    while i < piece.lines.len() {
         let line = piece.lines[i];
         while let Some(r) = rejections.next_if(|r| r.line < line) {
             loader.report.read[t] += 1;
             reject(loader, table, file, batch, Box::new(r))?;
         }
         let next = rejections.peek().map_or(u64::MAX, |r| r.line);
-        let j = i + piece.lines[i..].partition_point(|&l| l < next);
-        if loader.dataset.len(table) + (j - i) > loader.state.max_rows {
-            break;
+        let run = i + piece.lines[i..].partition_point(|&l| l < next);
+        let room = loader.dataset.len(table) + (run - i) <= loader.state.max_rows;
+        let j = if bulk && room { run } else { i + 1 };
+        loader.report.read[t] += (j - i) as u64;
+        if j == i + 1 {
+            check_capacity(loader, table, file, batch, line)?;
+            if let Some((column, id)) = piece.ds.unmapped(table, i, &remap) {
+                let text = piece.ds.texts.text(id).as_bytes();
+                let rejection = Rejection::new(file, line, Problem::TooManyTexts).at(column, text);
+                reject(loader, table, file, batch, Box::new(rejection))?;
+            }
         }
         loader.dataset.append_rows(&piece.ds, table, i..j, &remap, batch.absent);
-        loader.report.read[t] += (j - i) as u64;
         batch.lines.extend_from_slice(&piece.lines[i..j]);
-        if let Some(dup) = flush(loader, table, file, batch) {
-            return Err(Error::Rejected(dup));
-        }
-        i = j;
-    }
-    for (i, &line) in piece.lines.iter().enumerate().skip(i) {
-        while let Some(r) = rejections.next_if(|r| r.line < line) {
-            loader.report.read[t] += 1;
-            reject(loader, table, file, batch, Box::new(r))?;
-        }
-        loader.report.read[t] += 1;
-        check_capacity(loader, table, file, batch, line)?;
-        if let Some((column, id)) = piece.ds.unmapped(table, i, &remap) {
-            let text = piece.ds.texts.text(id).as_bytes();
-            let rejection = Rejection::new(file, line, Problem::TooManyTexts).at(column, text);
-            reject(loader, table, file, batch, Box::new(rejection))?;
-        }
-        loader.dataset.append_rows(&piece.ds, table, i..i + 1, &remap, batch.absent);
-        batch.lines.push(line);
-        if batch.lines.len() == BATCH {
+        // Registrations' and flows' lines are mapped at once (their flush
+        // only does that); statements are checked a batch at a time.
+        if bulk || batch.lines.len() == BATCH {
             if let Some(dup) = flush(loader, table, file, batch) {
                 return Err(Error::Rejected(dup));
             }
         }
+        i = j;
     }
     for r in rejections {
         loader.report.read[t] += 1;

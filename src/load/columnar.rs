@@ -27,7 +27,7 @@ use arrow_array::{Array, PrimitiveArray, RecordBatch};
 use arrow_schema::{DataType, Schema, TimeUnit};
 
 use super::batch::{check_capacity, flush, reject, Batch, BATCH};
-use super::blocks::{merge_piece, Piece};
+use super::blocks::{merge_pieces, Piece};
 use super::{two_cores, Loader, Problem, Rejection};
 use crate::arrow::{kinds, ArrowKind};
 use crate::dataset::{
@@ -581,7 +581,7 @@ fn read_rows_parallel(
             Ok(rb) => rb,
             Err(e) => {
                 if let Some(pieces) = pending.take() {
-                    merge_two(loader, table, file, &mut batch, pieces)?;
+                    merge_pieces(loader, table, file, &mut batch, pieces.map(|p| (p, 0)))?;
                 }
                 return Err(stop(loader, table, file, &mut batch, e));
             }
@@ -598,8 +598,10 @@ fn read_rows_parallel(
             });
             let started = Instant::now();
             let merged = match pending.take() {
-                Some(pieces) => merge_two(loader, table, file, &mut batch, pieces),
-                None => Ok(()),
+                Some(pieces) => {
+                    merge_pieces(loader, table, file, &mut batch, pieces.map(|p| (p, 0)))
+                }
+                None => Ok(Vec::new()),
             };
             let merging = started.elapsed();
             let second = merged.is_ok().then(|| parse(cut..n));
@@ -616,23 +618,9 @@ fn read_rows_parallel(
         row += n as u64;
     }
     if let Some(pieces) = pending.take() {
-        merge_two(loader, table, file, &mut batch, pieces)?;
+        merge_pieces(loader, table, file, &mut batch, pieces.map(|p| (p, 0)))?;
     }
     finish(loader, table, file, &mut batch)
-}
-
-/// Merges a batch's two pieces, in order.
-fn merge_two(
-    loader: &mut Loader,
-    table: Table,
-    file: &str,
-    batch: &mut Batch,
-    pieces: [Piece; 2],
-) -> Result<(), Error> {
-    for piece in pieces {
-        merge_piece(loader, table, file, batch, piece, 0)?;
-    }
-    Ok(())
 }
 
 impl Loader {

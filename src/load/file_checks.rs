@@ -300,6 +300,21 @@ fn sort_packed(
     keys
 }
 
+/// The runs `i..j` of sorted `keys` with equal bits above the low
+/// `row_bits`: the rows of one key (or series), in file order.
+fn runs(keys: &[u64], row_bits: u32) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        let key = keys.get(i)? >> row_bits;
+        let start = i;
+        i += 1;
+        while i < keys.len() && keys[i] >> row_bits == key {
+            i += 1;
+        }
+        Some((start, i))
+    })
+}
+
 /// The bits a value up to `max` needs.
 fn bits(max: u64) -> u32 {
     64 - max.leading_zeros()
@@ -336,13 +351,7 @@ fn repeats(ds: &Dataset, index: &DedupIndex, from: usize, end: usize) -> Vec<Fou
     let check = |keys: &[u64], row_bits: u32| {
         let mask = (1u64 << row_bits) - 1;
         let mut found = Vec::new();
-        let mut i = 0;
-        while i < keys.len() {
-            let key = keys[i] >> row_bits;
-            let mut j = i + 1;
-            while j < keys.len() && keys[j] >> row_bits == key {
-                j += 1;
-            }
+        for (i, j) in runs(keys, row_bits) {
             let leader = (from + (keys[i] & mask) as usize) as u32;
             let earlier = if from > 0 {
                 index.get(full(leader as usize), |r| full(r as usize))
@@ -358,7 +367,6 @@ fn repeats(ds: &Dataset, index: &DedupIndex, from: usize, end: usize) -> Vec<Fou
                 first,
                 duplicate: true,
             }));
-            i = j;
         }
         found.sort_unstable_by_key(|f| f.row);
         found
@@ -445,13 +453,7 @@ fn check_groups(
     let mut found = Vec::new();
     let mut group = Vec::new();
     let mut scratch = Scratch::default();
-    let mut i = 0;
-    while i < keys.len() {
-        let series = keys[i] >> row_bits;
-        let mut j = i + 1;
-        while j < keys.len() && keys[j] >> row_bits == series {
-            j += 1;
-        }
+    for (i, j) in runs(keys, row_bits) {
         // A lone row of a series new in this file overlaps nothing.
         if j - i > 1 || prior {
             group.clear();
@@ -462,7 +464,6 @@ fn check_groups(
             }));
             check_series(ds, index, &group, prior, &mut scratch, &mut found);
         }
-        i = j;
     }
     found.sort_unstable_by_key(|f| f.row);
     found
