@@ -80,39 +80,6 @@ impl Part<'_> {
         }
     }
 
-    /// `keys[j] = keys[j] * card + code(start + j)` over a block: one tight loop a dimension.
-    fn fold_block(&self, keys: &mut [u64], start: usize, card: u64) {
-        match self {
-            Part::Time { dates, lut, base, .. } => {
-                let last = lut.len() as u32 - 1;
-                for (k, &d) in keys.iter_mut().zip(&dates[start..]) {
-                    let i = (d.wrapping_sub(*base) as u32).min(last);
-                    *k = *k * card + lut[i as usize] as u64;
-                }
-            }
-            Part::Country { col, codes } => {
-                for (k, &c) in keys.iter_mut().zip(&col[start..]) {
-                    *k = *k * card + codes.code_of[country_code(c) as usize] as u64;
-                }
-            }
-            Part::Vocab { col, rank, .. } => {
-                for (k, &v) in keys.iter_mut().zip(&col[start..]) {
-                    *k = *k * card + rank[v as usize & (VOCAB_SLOTS - 1)] as u64;
-                }
-            }
-            Part::Text { col, codes } => {
-                for (k, &t) in keys.iter_mut().zip(&col[start..]) {
-                    *k = *k * card + codes.code_of[t as usize] as u64;
-                }
-            }
-            Part::Region { col, code_of, .. } => {
-                for (k, &c) in keys.iter_mut().zip(&col[start..]) {
-                    *k = *k * card + code_of[country_code(c) as usize] as u64;
-                }
-            }
-        }
-    }
-
     fn label(&self, code: u32, ds: &Dataset) -> String {
         match self {
             Part::Time { kind, first, .. } => bucket_label(*kind, *first + code as i64),
@@ -126,6 +93,85 @@ impl Part<'_> {
             }
             Part::Text { codes, .. } => ds.texts.text(codes.raw_of[code as usize]).to_string(),
             Part::Region { labels, .. } => labels[code as usize].to_string(),
+        }
+    }
+}
+
+/// One dimension in the dense kernel: its codes already multiplied by the
+/// dimension's place value in the group key (so a key is a sum, not a
+/// product), in a table padded to a power of two so that a masked index
+/// needs no bounds check; every value a column holds is below the
+/// unpadded length, so the mask never changes an index.
+enum Lane<'a> {
+    /// `lut[min(date - base, last)]`: dates outside the buckets' span are
+    /// discarded by the bounds before they are added.
+    Time {
+        dates: &'a [Day],
+        base: Day,
+        last: u32,
+        lut: Vec<u32>,
+    },
+    /// A country or region column, indexed by the country's code (id plus one).
+    Country {
+        col: &'a [u16],
+        lut: Vec<u32>,
+    },
+    Vocab {
+        col: &'a [u8],
+        lut: [u32; VOCAB_SLOTS],
+    },
+    Text {
+        col: &'a [u32],
+        lut: Vec<u32>,
+    },
+}
+
+/// `codes` times `place`, padded with zeros to a power of two.
+fn padded(codes: &[u32], place: u32) -> Vec<u32> {
+    let mut lut = vec![0; codes.len().next_power_of_two()];
+    for (l, &c) in lut.iter_mut().zip(codes) {
+        *l = c * place;
+    }
+    lut
+}
+
+/// `keys[j] = f(col[start + j])` (`first`) or `keys[j] += ...` over a block.
+#[inline(always)]
+fn fold_lane<T: Copy>(keys: &mut [u32], col: &[T], first: bool, f: impl Fn(T) -> u32) {
+    let col = &col[..keys.len()];
+    if first {
+        for (k, &x) in keys.iter_mut().zip(col) {
+            *k = f(x);
+        }
+    } else {
+        for (k, &x) in keys.iter_mut().zip(col) {
+            *k += f(x);
+        }
+    }
+}
+
+impl Lane<'_> {
+    /// Adds (or, for the first lane, writes) this lane's share of the keys
+    /// of rows `start..start + keys.len()`.
+    fn fold(&self, keys: &mut [u32], start: usize, first: bool) {
+        match self {
+            Lane::Time { dates, base, last, lut } => {
+                let mask = lut.len() - 1;
+                fold_lane(keys, &dates[start..], first, |d: Day| {
+                    lut[(d.wrapping_sub(*base) as u32).min(*last) as usize & mask]
+                })
+            }
+            Lane::Country { col, lut } => {
+                let mask = lut.len() - 1;
+                fold_lane(keys, &col[start..], first, |c| lut[country_code(c) as usize & mask])
+            }
+            Lane::Vocab { col, lut } => {
+                fold_lane(keys, &col[start..], first, |v| lut[v as usize & (VOCAB_SLOTS - 1)])
+            }
+            Lane::Text { col, lut } => {
+                let mask = lut.len() - 1;
+                fold_lane(keys, &col[start..], first, |t| lut[t as usize & mask])
+            }
         }
     }
 }
@@ -269,7 +315,7 @@ impl Filter<'_> {
         }
     }
 
-    fn apply_block(&self, keys: &mut [u64], start: usize, discard: u64) {
+    fn apply_block(&self, keys: &mut [u32], start: usize, discard: u32) {
         for (j, k) in keys.iter_mut().enumerate() {
             if !self.keeps(start + j) {
                 *k = discard;
@@ -477,11 +523,47 @@ impl Plan<'_> {
         k
     }
 
+    /// The dense kernel's lanes: each part's codes multiplied by its
+    /// place value in the key (the product of the later parts'
+    /// cardinalities). Called only when the key space fits in `u32`.
+    fn lanes(&self) -> Vec<Lane<'_>> {
+        let mut place = 1u32;
+        let mut lanes = Vec::with_capacity(self.parts.len());
+        for (p, &card) in self.parts.iter().zip(&self.cards).rev() {
+            lanes.push(match p {
+                Part::Time { dates, lut, base, .. } => Lane::Time {
+                    dates,
+                    base: *base,
+                    last: lut.len() as u32 - 1,
+                    lut: padded(lut, place),
+                },
+                Part::Country { col, codes } => {
+                    Lane::Country { col, lut: padded(&codes.code_of, place) }
+                }
+                Part::Region { col, code_of, .. } => {
+                    Lane::Country { col, lut: padded(code_of, place) }
+                }
+                Part::Vocab { col, rank, .. } => {
+                    Lane::Vocab { col, lut: rank.map(|r| r as u32 * place) }
+                }
+                Part::Text { col, codes } => Lane::Text { col, lut: padded(&codes.code_of, place) },
+            });
+            place *= card as u32;
+        }
+        lanes.reverse();
+        lanes
+    }
+
     /// Dense keys of a block; rows not selected get `discard`.
-    fn block_keys(&self, keys: &mut [u64], start: usize, discard: u64) {
-        keys.fill(0);
-        for (p, &c) in self.parts.iter().zip(&self.cards) {
-            p.fold_block(keys, start, c);
+    fn block_keys(&self, lanes: &[Lane<'_>], keys: &mut [u32], start: usize, discard: u32) {
+        match lanes.split_first() {
+            Some((first, rest)) => {
+                first.fold(keys, start, true);
+                for lane in rest {
+                    lane.fold(keys, start, false);
+                }
+            }
+            None => keys.fill(0),
         }
         if self.bounded {
             for (k, &d) in keys.iter_mut().zip(&self.dates[start..]) {
@@ -730,12 +812,13 @@ fn dense_range<C: Copy + Into<u64>>(
     range: std::ops::Range<usize>,
 ) -> Vec<u128> {
     let mut acc = vec![0u128; g + 1];
-    let mut keys = [0u64; BLOCK];
+    let lanes = plan.lanes();
+    let mut keys = [0u32; BLOCK];
     let mut start = range.start;
     while start < range.end {
         let len = BLOCK.min(range.end - start);
         let keys = &mut keys[..len];
-        plan.block_keys(keys, start, g as u64);
+        plan.block_keys(&lanes, keys, start, g as u32);
         match counts {
             Some(c) => {
                 for (&k, &v) in keys.iter().zip(&c[start..start + len]) {
