@@ -630,3 +630,68 @@ fn a_large_file_parsed_on_two_threads_keeps_every_row_and_rejection_in_order() {
         .unwrap_err();
     assert_eq!(err.to_string(), want[0]);
 }
+
+#[test]
+fn dictionary_columns_check_every_row_as_a_string_column_does() {
+    // Each distinct value of a dictionary is parsed once per batch and
+    // remembered; the rows must come out exactly as from plain strings: a
+    // bad value is a rejection on each row that has it (with that row's
+    // number), a null is an empty field, and a column whose dictionary
+    // has no values (all null) is all empty.
+    let origins = [Some("AFG"), Some("Atlantis"), None, Some("afg"), Some("Atlantis"), Some("SYR")];
+    let crossings: [Option<&str>; 6] = [None; 6];
+    let sources = [Some("IOM DTM"); 6];
+    let dict = |values: &[Option<&str>]| -> ArrayRef {
+        let mut b = StringDictionaryBuilder::<Int8Type>::new();
+        for v in values {
+            b.append_option(*v);
+        }
+        Arc::new(b.finish())
+    };
+    let dates: Vec<String> = (1..=6).map(|d| format!("2023-11-{d:02}")).collect();
+    let dates: Vec<&str> = dates.iter().map(String::as_str).collect();
+    let batch = RecordBatch::try_from_iter([
+        ("date", strings(&dates)),
+        ("origin", dict(&origins)),
+        ("host", dict(&[Some("PAK"); 6])),
+        ("kind", dict(&[Some("deported"); 6])),
+        ("count", Arc::new(UInt64Array::from(vec![1, 2, 3, 4, 5, 6])) as ArrayRef),
+        ("crossing", dict(&crossings)),
+        ("source", dict(&sources)),
+    ])
+    .unwrap();
+    let country_problem = refugee_data::Country::parse("Atlantis").unwrap_err().problem();
+    let want_rejections = [
+        format!("d.arrow:2: column \"origin\": \"Atlantis\" {country_problem}"),
+        "d.arrow:3: column \"origin\": is empty (a value is required)".to_string(),
+        format!("d.arrow:5: column \"origin\": \"Atlantis\" {country_problem}"),
+    ];
+    let mut loader = Loader::new().lenient(true);
+    loader.read_arrow(Table::Deportations, "d.arrow", [&batch]).unwrap();
+    let (ds, report) = loader.finish();
+    let got: Vec<String> = report.rejections().iter().map(|r| r.to_string()).collect();
+    assert_eq!(got, want_rejections);
+    let rows: Vec<String> = ds
+        .deportations()
+        .map(|d| format!("{} {} {:?} {}", d.origin, d.count, d.crossing, d.source))
+        .collect();
+    assert_eq!(rows, ["AFG 1 None IOM DTM", "AFG 4 None IOM DTM", "SYR 6 None IOM DTM"]);
+
+    // The same rows written as plain strings to Parquet (read back as
+    // dictionaries) give the same rows and rejections.
+    let plain =
+        |values: &[Option<&str>]| -> ArrayRef { Arc::new(StringArray::from(values.to_vec())) };
+    let batch = RecordBatch::try_from_iter([
+        ("date", strings(&dates)),
+        ("origin", plain(&origins)),
+        ("host", plain(&[Some("PAK"); 6])),
+        ("kind", plain(&[Some("deported"); 6])),
+        ("count", Arc::new(UInt64Array::from(vec![1, 2, 3, 4, 5, 6])) as ArrayRef),
+        ("crossing", plain(&crossings)),
+        ("source", plain(&sources)),
+    ])
+    .unwrap();
+    let (back, rejections) = lenient_parquet(Table::Deportations, "d.arrow", &parquet_of(&batch));
+    assert_eq!(rejections, want_rejections);
+    assert!(back.deportations().eq(ds.deportations()));
+}

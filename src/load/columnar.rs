@@ -14,6 +14,12 @@
 //! rejection); countries, vocabulary values and texts as `Utf8`,
 //! `LargeUtf8`, `Utf8View` or a dictionary of those; a column of the `Null`
 //! type as all empty. Any other type is one [`Error::ColumnType`].
+//!
+//! A Parquet file's string columns of few distinct values (countries,
+//! vocabularies, sources, crossings) are read as dictionaries, as Parquet
+//! stores them, and each distinct value of a dictionary is parsed once per
+//! batch; a value that does not parse is rejected on every row that has
+//! it, as in a string column.
 
 use std::cell::Cell;
 use std::time::Instant;
@@ -45,11 +51,12 @@ enum Strs<'a> {
     Utf8(&'a arrow_array::StringArray),
     Large(&'a arrow_array::LargeStringArray),
     View(&'a arrow_array::StringViewArray),
-    /// A dictionary: its keys as indexes into `values`.
+    /// A dictionary: its keys as indexes into `values`, a null as `null`
+    /// (the number of values).
     Dict {
-        array: &'a dyn Array,
         keys: Vec<usize>,
         values: Box<Strs<'a>>,
+        null: usize,
     },
 }
 
@@ -62,10 +69,17 @@ impl<'a> Strs<'a> {
             DataType::Dictionary(_, _) => {
                 let dict = array.as_any_dictionary_opt()?;
                 let values = Strs::of(dict.values().as_ref())?;
+                let null = values.len();
                 // An empty dictionary has only null keys.
-                let keys =
-                    if dict.values().is_empty() { Vec::new() } else { dict.normalized_keys() };
-                Strs::Dict { array, keys, values: Box::new(values) }
+                let mut keys =
+                    if null == 0 { vec![0; array.len()] } else { dict.normalized_keys() };
+                if let Some(nulls) = array.logical_nulls() {
+                    for i in nulls.iter().enumerate().filter_map(|(i, valid)| (!valid).then_some(i))
+                    {
+                        keys[i] = null;
+                    }
+                }
+                Strs::Dict { keys, values: Box::new(values), null }
             }
             _ => return None,
         })
@@ -77,13 +91,10 @@ impl<'a> Strs<'a> {
             Strs::Utf8(a) => (!a.is_null(i)).then(|| a.value(i)),
             Strs::Large(a) => (!a.is_null(i)).then(|| a.value(i)),
             Strs::View(a) => (!a.is_null(i)).then(|| a.value(i)),
-            Strs::Dict { array, keys, values } => {
-                if array.is_null(i) {
-                    None
-                } else {
-                    values.get(*keys.get(i)?)
-                }
-            }
+            Strs::Dict { keys, values, null } => match *keys.get(i)? {
+                k if k == *null => None,
+                k => values.get(k),
+            },
         }
     }
 }
@@ -246,9 +257,47 @@ fn map_columns(
     Ok(map)
 }
 
+/// The values already parsed from a dictionary column's entries, by
+/// entry: each entry is parsed once per batch (and thread) instead of once
+/// per row. Only values that parse are kept, so a rejection is made for
+/// each row that has the entry, with the row's own position, exactly as
+/// without the memo. A text is kept as its number in the interner of the
+/// rows being parsed, so a memo serves one interner only.
+struct Memo(Vec<Cell<u32>>);
+
+/// An entry not yet parsed.
+const UNPARSED: u32 = u32::MAX;
+
+impl Memo {
+    /// One memo per column: room for each entry of a dictionary, none for
+    /// other columns.
+    fn of(cols: &[Col<'_>]) -> Vec<Memo> {
+        cols.iter()
+            .map(|c| match c {
+                // The last entry is a null's.
+                Col::Strs(Strs::Dict { null, .. }) => Memo(vec![Cell::new(UNPARSED); null + 1]),
+                _ => Memo(Vec::new()),
+            })
+            .collect()
+    }
+}
+
+impl Strs<'_> {
+    /// How many strings (a dictionary's entries, for its values).
+    fn len(&self) -> usize {
+        match self {
+            Strs::Utf8(a) => a.len(),
+            Strs::Large(a) => a.len(),
+            Strs::View(a) => a.len(),
+            Strs::Dict { keys, .. } => keys.len(),
+        }
+    }
+}
+
 /// One row of a batch being parsed.
 struct ArrowRow<'a, 'b> {
     cols: &'b [Col<'a>],
+    memos: &'b [Memo],
     i: usize,
     file: &'b str,
     row: u64,
@@ -266,6 +315,32 @@ const LAST_DAY: Day = days_from_civil(2100, 12, 31);
 impl ArrowRow<'_, '_> {
     fn col(&self, col: Option<usize>) -> &Col<'_> {
         col.and_then(|c| self.cols.get(c)).unwrap_or(&Col::Absent)
+    }
+
+    /// The memo cell of the row's dictionary entry (or null) in column
+    /// `col`; `None` when the column is no dictionary.
+    #[inline]
+    fn memo(&self, col: Option<usize>) -> Option<&Cell<u32>> {
+        let c = col?;
+        let Some(Col::Strs(Strs::Dict { keys, .. })) = self.cols.get(c) else {
+            return None;
+        };
+        self.memos.get(c)?.0.get(*keys.get(self.i)?)
+    }
+
+    /// `parse` of the row's field in `col`, through the memo of its
+    /// dictionary entry when it has one.
+    #[inline]
+    fn memoized(&self, col: Option<usize>, parse: impl FnOnce() -> Parsed<u32>) -> Parsed<u32> {
+        let Some(cell) = self.memo(col) else { return parse() };
+        match cell.get() {
+            UNPARSED => {
+                let v = parse()?;
+                cell.set(v);
+                Ok(v)
+            }
+            v => Ok(v),
+        }
     }
 
     #[cold]
@@ -376,6 +451,28 @@ impl FieldSource for ArrowRow<'_, '_> {
     }
 
     fn country(&self, col: Option<usize>, name: &'static str, required: bool) -> Parsed<u16> {
+        self.memoized(col, || self.parse_country(col, name, required).map(u32::from))
+            .map(|id| id as u16)
+    }
+
+    fn vocab<V: Vocabulary>(&self, col: Option<usize>, name: &'static str) -> Parsed<V> {
+        self.memoized(col, || self.parse_vocab::<V>(col, name).map(|v| u32::from(v.into())))
+            .map(|i| V::from_index(i as u8))
+    }
+
+    fn text(
+        &self,
+        col: Option<usize>,
+        name: &'static str,
+        required: bool,
+        texts: &mut Interner,
+    ) -> Parsed<u32> {
+        self.memoized(col, || self.parse_text(col, name, required, texts))
+    }
+}
+
+impl ArrowRow<'_, '_> {
+    fn parse_country(&self, col: Option<usize>, name: &'static str, required: bool) -> Parsed<u16> {
         let text = self.string(col, name)?.unwrap_or("");
         let b = text.as_bytes();
         if b.trim_ascii().is_empty() {
@@ -395,12 +492,12 @@ impl FieldSource for ArrowRow<'_, '_> {
         }
     }
 
-    fn vocab<V: Vocabulary>(&self, col: Option<usize>, name: &'static str) -> Parsed<V> {
+    fn parse_vocab<V: Vocabulary>(&self, col: Option<usize>, name: &'static str) -> Parsed<V> {
         let b = self.string(col, name)?.unwrap_or("").as_bytes();
         V::parse_bytes(b).ok_or_else(|| self.reject(name, b, super::fields::vocab_problem::<V>(b)))
     }
 
-    fn text(
+    fn parse_text(
         &self,
         col: Option<usize>,
         name: &'static str,
@@ -448,9 +545,11 @@ fn parse_piece(
     map: &[Option<usize>],
 ) -> Piece {
     let mut piece = Piece::with_capacity(table, range.len());
+    let memos = Memo::of(cols);
     for i in range {
         let row = row + i as u64 + 1;
-        let src = ArrowRow { cols, i, file, row, field_limit, date: Cell::new(None) };
+        let src =
+            ArrowRow { cols, memos: &memos, i, file, row, field_limit, date: Cell::new(None) };
         match parse_row(table, &mut piece.ds, &src, map) {
             Ok(()) => piece.lines.push(row),
             Err(rejection) => piece.rejections.push(*rejection),
@@ -511,13 +610,22 @@ fn read_rows(
             Err(e) => return Err(stop(loader, table, file, &mut batch, e)),
         };
         let cols = batch_columns(table, file, &rb)?;
+        let memos = Memo::of(&cols);
         let n = rb.num_rows();
         for i in 0..n {
             row += 1;
             loader.report.read[t] += 1;
             check_capacity(loader, table, file, &mut batch, row)?;
             let field_limit = loader.limits.field_bytes;
-            let src = ArrowRow { cols: &cols, i, file, row, field_limit, date: Cell::new(None) };
+            let src = ArrowRow {
+                cols: &cols,
+                memos: &memos,
+                i,
+                file,
+                row,
+                field_limit,
+                date: Cell::new(None),
+            };
             match parse_row(table, &mut loader.dataset, &src, &map) {
                 Ok(()) => {
                     batch.lines.push(row);
@@ -686,7 +794,12 @@ mod parquet_files {
     use std::path::Path;
 
     use super::*;
-    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    use std::sync::Arc;
+
+    use arrow_schema::Field;
+    use parquet::arrow::arrow_reader::{
+        ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
+    };
     use parquet::arrow::ProjectionMask;
     use parquet::file::reader::ChunkReader;
 
@@ -708,16 +821,58 @@ mod parquet_files {
             .unwrap_or_else(|_| Err(unreadable(file, "the decoder failed on its contents")))
     }
 
+    /// `schema` with the table's string columns of few distinct values
+    /// (countries, vocabularies, and the texts of registrations and
+    /// deportations: sources and crossings, not the free texts of
+    /// statements) as dictionaries of the same strings; `None` when there
+    /// is none to change.
+    fn dictionaries(table: Table, schema: &Schema) -> Option<Arc<Schema>> {
+        let at = map_columns(table, "", schema, None).ok()?;
+        let mut fields: Vec<Field> = schema.fields().iter().map(|f| f.as_ref().clone()).collect();
+        let mut changed = false;
+        for (at, kind) in at.iter().zip(kinds(table)) {
+            let few = match kind {
+                ArrowKind::Country | ArrowKind::Word => true,
+                ArrowKind::Text => table != Table::Statements,
+                ArrowKind::Date | ArrowKind::Count => false,
+            };
+            let Some(f) = at.and_then(|at| fields.get_mut(at)) else { continue };
+            if few && matches!(f.data_type(), DataType::Utf8 | DataType::LargeUtf8) {
+                let dict = DataType::Dictionary(
+                    Box::new(DataType::Int32),
+                    Box::new(f.data_type().clone()),
+                );
+                *f = f.clone().with_data_type(dict);
+                changed = true;
+            }
+        }
+        changed.then(|| Arc::new(Schema::new_with_metadata(fields, schema.metadata().clone())))
+    }
+
     pub(super) fn read_parquet<T: ChunkReader + 'static>(
         loader: &mut Loader,
         table: Table,
         file: &str,
         input: T,
     ) -> Result<(), Error> {
-        let builder = guarded(file, || {
-            ParquetRecordBatchReaderBuilder::try_new(input).map_err(|e| unreadable(file, e))
+        let metadata = guarded(file, || {
+            ArrowReaderMetadata::load(&input, ArrowReaderOptions::new())
+                .map_err(|e| unreadable(file, e))
         })?;
-        let schema = builder.schema().clone();
+        let schema = metadata.schema().clone();
+        // String columns of few distinct values are read as dictionaries
+        // (Parquet stores them so): no string is copied per row, and each
+        // distinct value is checked once per batch (see `Memo`). A file
+        // whose strings cannot be read so is read as it says.
+        let metadata = match dictionaries(table, &schema) {
+            Some(hinted) => guarded(file, || {
+                let options = ArrowReaderOptions::new().with_schema(hinted);
+                Ok(ArrowReaderMetadata::try_new(metadata.metadata().clone(), options).ok())
+            })?
+            .unwrap_or(metadata),
+            None => metadata,
+        };
+        let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(input, metadata);
         let rows = builder.metadata().file_metadata().num_rows().max(0) as u64;
         let at = map_columns(table, file, &schema, None)?;
         let mask = ProjectionMask::roots(builder.parquet_schema(), at.iter().flatten().copied());
