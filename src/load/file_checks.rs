@@ -172,6 +172,9 @@ fn remove_rows(loader: &mut Loader, table: Table, from: usize, end: usize, remov
 fn overlaps(ds: &Dataset, index: &OverlapIndex, from: usize, end: usize) -> Vec<Found> {
     let Some(layout) = Layout::new(ds, from, end) else {
         let (keys, row_bits) = by_key_wide(from, end, |r| row_series(ds, r));
+        let mask = (1u64 << row_bits) - 1;
+        let keys: Vec<u128> =
+            keys.iter().map(|&k| with_period(ds, k, from + (k & mask) as usize)).collect();
         return check_groups(ds, index, from, &keys, row_bits);
     };
     in_parts(
@@ -204,9 +207,31 @@ impl Part<'_> {
         .collect()
     }
 
-    /// Whether the row at `offset` from the file's first falls in this part.
-    fn holds(self, offset: usize) -> bool {
-        self.ids[offset] == self.index
+    /// Calls `f` with the offset (from the file's first row) of each row of
+    /// this part, in order. The ids are compared 32 at a time into a bit
+    /// mask (a loop the compiler turns into vector compares), so a part's
+    /// rows are found without a branch per row of the file.
+    #[inline(always)]
+    fn each(self, mut f: impl FnMut(usize)) {
+        const LANES: usize = 32;
+        let chunks = self.ids.chunks_exact(LANES);
+        let tail = chunks.remainder();
+        for (c, chunk) in chunks.enumerate() {
+            let mut mask = 0u32;
+            for (i, &id) in chunk.iter().enumerate() {
+                mask |= ((id == self.index) as u32) << i;
+            }
+            while mask != 0 {
+                f(c * LANES + mask.trailing_zeros() as usize);
+                mask &= mask - 1;
+            }
+        }
+        let base = self.ids.len() - tail.len();
+        for (i, &id) in tail.iter().enumerate() {
+            if id == self.index {
+                f(base + i);
+            }
+        }
     }
 }
 
@@ -278,37 +303,81 @@ fn in_parts_of(
     found
 }
 
-/// The rows `from..end` as `key << row_bits | offset from from`, those
-/// whose key falls in `part` if given, sorted by key; stable, so rows of
-/// equal keys stay in file order. `key` takes `key_bits` bits.
-fn sort_packed(
+/// The rows `from..end` packed by `pack(row, offset from from)`, those
+/// whose key falls in `part` if given, sorted by bits `lo..hi` of their
+/// packing (the key; the offset lies below it); stable, so rows of equal
+/// keys stay in file order.
+fn sort_packed<K: Packed>(
     from: usize,
     end: usize,
-    key: impl Fn(usize) -> u64,
-    key_bits: u32,
-    row_bits: u32,
+    pack: impl Fn(usize, usize) -> K,
+    (lo, hi): (u32, u32),
     part: Option<Part>,
-) -> Vec<u64> {
-    let mut keys: Vec<u64> = match part {
-        None => (from..end).map(|r| key(r) << row_bits | (r - from) as u64).collect(),
-        Some(part) => (from..end)
-            .filter(|&r| part.holds(r - from))
-            .map(|r| key(r) << row_bits | (r - from) as u64)
-            .collect(),
+) -> Vec<K> {
+    let mut keys: Vec<K> = match part {
+        None => (from..end).map(|r| pack(r, r - from)).collect(),
+        Some(part) => {
+            let mut keys = Vec::with_capacity(PART_ROWS + PART_ROWS / 4);
+            part.each(|offset| keys.push(pack(from + offset, offset)));
+            keys
+        }
     };
-    radix_sort(&mut keys, row_bits, row_bits + key_bits);
+    radix_sort(&mut keys, lo, hi);
     keys
 }
 
-/// The runs `i..j` of sorted `keys` with equal bits above the low
-/// `row_bits`: the rows of one key (or series), in file order.
-fn runs(keys: &[u64], row_bits: u32) -> impl Iterator<Item = (usize, usize)> + '_ {
+/// An element of the file checks' sorts: a key packed above a row's
+/// offset (`u64`), and for flows the row's period below both (`u128`).
+trait Packed: Copy + Default {
+    /// Bits `shift..` masked by `mask`.
+    fn digit(self, shift: u32, mask: u64) -> usize;
+    /// The bits from `shift` up.
+    fn above(self, shift: u32) -> u128;
+}
+
+impl Packed for u64 {
+    #[inline(always)]
+    fn digit(self, shift: u32, mask: u64) -> usize {
+        ((self >> shift) & mask) as usize
+    }
+    #[inline(always)]
+    fn above(self, shift: u32) -> u128 {
+        (self >> shift) as u128
+    }
+}
+
+impl Packed for u128 {
+    #[inline(always)]
+    fn digit(self, shift: u32, mask: u64) -> usize {
+        ((self >> shift) as u64 & mask) as usize
+    }
+    #[inline(always)]
+    fn above(self, shift: u32) -> u128 {
+        self >> shift
+    }
+}
+
+/// A flow row's sort element: `key` (its series above its offset) in the
+/// high 64 bits, its first and last days below (the first is the date
+/// when the period's start is empty), so that the checks read each row's
+/// period from the sorted elements, not from the columns at scattered rows.
+#[inline(always)]
+fn with_period(ds: &Dataset, key: u64, row: usize) -> u128 {
+    let c = &ds.deportations;
+    let (start, end) = (c.period_start[row], c.date[row]);
+    let start = if start == NO_DAY { end } else { start };
+    (key as u128) << 64 | (start as u32 as u128) << 32 | end as u32 as u128
+}
+
+/// The runs `i..j` of sorted `keys` with equal bits from `row_bits` up:
+/// the rows of one key (or series), in file order.
+fn runs<K: Packed>(keys: &[K], row_bits: u32) -> impl Iterator<Item = (usize, usize)> + '_ {
     let mut i = 0;
     std::iter::from_fn(move || {
-        let key = keys.get(i)? >> row_bits;
+        let key = keys.get(i)?.above(row_bits);
         let start = i;
         i += 1;
-        while i < keys.len() && keys[i] >> row_bits == key {
+        while i < keys.len() && keys[i].above(row_bits) == key {
             i += 1;
         }
         Some((start, i))
@@ -382,8 +451,9 @@ fn repeats(ds: &Dataset, index: &DedupIndex, from: usize, end: usize) -> Vec<Fou
         k = k << origin_bits | c.origin[r] as u64;
         k << day_bits | (c.date[r] - min_day) as u64
     };
+    let pack = |r: usize, offset: usize| packed(r) << row_bits | offset as u64;
     in_parts(from, end, packed, |part| {
-        check(&sort_packed(from, end, packed, key_bits, row_bits, part), row_bits)
+        check(&sort_packed(from, end, pack, (row_bits, row_bits + key_bits), part), row_bits)
     })
 }
 
@@ -408,11 +478,15 @@ impl Layout {
     }
 
     /// The rows `from..end` (those whose series falls in `part`, if
-    /// given) sorted by (series, row): the row's offset from `from` in the
-    /// low `row_bits` bits, the series above.
-    fn sorted(&self, ds: &Dataset, from: usize, end: usize, part: Option<Part>) -> Vec<u64> {
-        let series = |r: usize| self.series(ds, r);
-        sort_packed(from, end, series, self.series_bits, self.row_bits, part)
+    /// given) sorted by (series, row), each with its period
+    /// ([`with_period`]): the row's offset from `from` in the low
+    /// `row_bits` bits of the high 64, the series above.
+    fn sorted(&self, ds: &Dataset, from: usize, end: usize, part: Option<Part>) -> Vec<u128> {
+        let pack = |r: usize, offset: usize| {
+            with_period(ds, self.series(ds, r) << self.row_bits | offset as u64, r)
+        };
+        let lo = 64 + self.row_bits;
+        sort_packed(from, end, pack, (lo, lo + self.series_bits), part)
     }
 
     /// Row `r`'s series, packed (inlined into the loops over every row:
@@ -428,39 +502,28 @@ impl Layout {
     }
 }
 
-/// Checks the series of `keys` (sorted by series, then row; the row's
-/// offset from `from` in the low `row_bits` bits, and equal bits above for
-/// equal series).
+/// Checks the series of `keys` (sorted by series, then row; in the high 64
+/// bits the row's offset from `from` in the low `row_bits` bits and equal
+/// bits above for equal series; the row's first and last days below).
 fn check_groups(
     ds: &Dataset,
     index: &OverlapIndex,
     from: usize,
-    keys: &[u64],
+    keys: &[u128],
     row_bits: u32,
 ) -> Vec<Found> {
     let mask = (1u64 << row_bits) - 1;
-    let c = &ds.deportations;
-    // The periods in sorted order, read in one loop of independent loads
-    // (the rows are scattered over the columns).
-    let periods: Vec<(Day, Day)> = keys
-        .iter()
-        .map(|&k| {
-            let row = from + (k & mask) as usize;
-            (c.period_start[row], c.date[row])
-        })
-        .collect();
     let prior = from > 0;
     let mut found = Vec::new();
     let mut group = Vec::new();
     let mut scratch = Scratch::default();
-    for (i, j) in runs(keys, row_bits) {
+    for (i, j) in runs(keys, 64 + row_bits) {
         // A lone row of a series new in this file overlaps nothing.
         if j - i > 1 || prior {
             group.clear();
-            group.extend((i..j).map(|g| {
-                let (start, end) = periods[g];
-                let row = from + (keys[g] & mask) as usize;
-                (row, if start == NO_DAY { end } else { start }, end)
+            group.extend(keys[i..j].iter().map(|&k| {
+                let row = from + ((k >> 64) as u64 & mask) as usize;
+                (row, (k >> 32) as u32 as Day, k as u32 as Day)
             }));
             check_series(ds, index, &group, prior, &mut scratch, &mut found);
         }
@@ -548,16 +611,16 @@ fn by_key_wide(from: usize, end: usize, key: impl Fn(usize) -> u128) -> (Vec<u64
 /// Sorts `keys` by their bits `lo..hi`, stably (least significant digit
 /// first, 11 bits a pass; a pass whose digit is the same in every key is
 /// skipped).
-fn radix_sort(keys: &mut Vec<u64>, lo: u32, hi: u32) {
+fn radix_sort<K: Packed>(keys: &mut Vec<K>, lo: u32, hi: u32) {
     const DIGIT: u32 = 11;
-    let mut buf = vec![0u64; keys.len()];
+    let mut buf = vec![K::default(); keys.len()];
     let mut shift = lo;
     while shift < hi {
         let bits = (hi - shift).min(DIGIT);
         let mask = (1u64 << bits) - 1;
         let mut starts = vec![0usize; 1 << bits];
         for &k in keys.iter() {
-            starts[((k >> shift) & mask) as usize] += 1;
+            starts[k.digit(shift, mask)] += 1;
         }
         if starts.contains(&keys.len()) {
             shift += bits;
@@ -570,7 +633,7 @@ fn radix_sort(keys: &mut Vec<u64>, lo: u32, hi: u32) {
             sum += count;
         }
         for &k in keys.iter() {
-            let d = ((k >> shift) & mask) as usize;
+            let d = k.digit(shift, mask);
             buf[starts[d]] = k;
             starts[d] += 1;
         }
@@ -585,12 +648,12 @@ mod tests {
 
     /// The series of rows `from..` as sorted keys give them: each series'
     /// rows in order, the series sorted by their first row.
-    fn groups(keys: &[u64], row_bits: u32) -> Vec<Vec<u64>> {
+    fn groups<K: Packed>(keys: &[K], row_bits: u32) -> Vec<Vec<u64>> {
         let mut out: Vec<Vec<u64>> = Vec::new();
         for (i, &k) in keys.iter().enumerate() {
-            let row = k & ((1 << row_bits) - 1);
+            let row = (k.above(0) & ((1 << row_bits) - 1)) as u64;
             match out.last_mut() {
-                Some(g) if i > 0 && keys[i - 1] >> row_bits == k >> row_bits => g.push(row),
+                Some(g) if i > 0 && keys[i - 1].above(row_bits) == k.above(row_bits) => g.push(row),
                 _ => out.push(vec![row]),
             }
         }
@@ -620,12 +683,14 @@ mod tests {
         }
         let (from, end) = (1_000, 20_000);
         let layout = Layout::new(&ds, from, end).unwrap();
-        let packed = groups(&layout.sorted(&ds, from, end, None), layout.row_bits);
+        // The flows' elements, without their periods.
+        let high = |keys: Vec<u128>| keys.iter().map(|&k| (k >> 64) as u64).collect::<Vec<_>>();
+        let packed = groups(&high(layout.sorted(&ds, from, end, None)), layout.row_bits);
         let mut parts = Vec::new();
         let ids = Part::ids((from..end).map(|r| layout.series(&ds, r)), 3);
         for index in 0..3 {
             let part = Some(Part { index, ids: &ids });
-            parts.extend(groups(&layout.sorted(&ds, from, end, part), layout.row_bits));
+            parts.extend(groups(&high(layout.sorted(&ds, from, end, part)), layout.row_bits));
         }
         parts.sort();
         let (wide, bits) = by_key_wide(from, end, |r| row_series(&ds, r));
