@@ -695,3 +695,39 @@ fn dictionary_columns_check_every_row_as_a_string_column_does() {
     assert_eq!(rejections, want_rejections);
     assert!(back.deportations().eq(ds.deportations()));
 }
+
+#[test]
+fn string_columns_written_without_dictionaries_load_the_same() {
+    // Parquet writers may store strings plainly (dictionaries disabled, or
+    // given up for a column of many distinct values); the reader asks for
+    // dictionaries either way and must give the same rows and rejections.
+    let ds = load_csv(Table::Deportations, &gen::deportations_csv(3_000, 11));
+    let mut bytes = Vec::new();
+    ds.write_parquet(Table::Deportations, &mut bytes).unwrap();
+    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(
+        bytes::Bytes::from(bytes),
+    )
+    .unwrap()
+    .build()
+    .unwrap();
+    let batches: Vec<RecordBatch> = reader.map(Result::unwrap).collect();
+    let props = parquet::file::properties::WriterProperties::builder()
+        .set_dictionary_enabled(false)
+        .build();
+    let mut plain = Vec::new();
+    let mut w = ArrowWriter::try_new(&mut plain, batches[0].schema(), Some(props)).unwrap();
+    for b in &batches {
+        w.write(b).unwrap();
+    }
+    let meta = w.close().unwrap();
+    // No column chunk has a dictionary page.
+    assert!(meta
+        .row_groups
+        .iter()
+        .flat_map(|g| &g.columns)
+        .all(|c| c.meta_data.as_ref().is_some_and(|m| m.dictionary_page_offset.is_none())));
+    let (back, rejections) = lenient_parquet(Table::Deportations, "d.parquet", &plain);
+    assert!(rejections.is_empty(), "{rejections:?}");
+    assert_eq!(back.len(Table::Deportations), 3_000);
+    assert!(back.deportations().eq(ds.deportations()));
+}
