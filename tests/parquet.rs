@@ -648,18 +648,24 @@ fn dictionary_columns_check_every_row_as_a_string_column_does() {
         }
         Arc::new(b.finish())
     };
+    let plain =
+        |values: &[Option<&str>]| -> ArrayRef { Arc::new(StringArray::from(values.to_vec())) };
     let dates: Vec<String> = (1..=6).map(|d| format!("2023-11-{d:02}")).collect();
     let dates: Vec<&str> = dates.iter().map(String::as_str).collect();
-    let batch = RecordBatch::try_from_iter([
-        ("date", strings(&dates)),
-        ("origin", dict(&origins)),
-        ("host", dict(&[Some("PAK"); 6])),
-        ("kind", dict(&[Some("deported"); 6])),
-        ("count", Arc::new(UInt64Array::from(vec![1, 2, 3, 4, 5, 6])) as ArrayRef),
-        ("crossing", dict(&crossings)),
-        ("source", dict(&sources)),
-    ])
-    .unwrap();
+    // The batch with its string columns made by `strs`.
+    let batch_of = |strs: &dyn Fn(&[Option<&str>]) -> ArrayRef| {
+        RecordBatch::try_from_iter([
+            ("date", strings(&dates)),
+            ("origin", strs(&origins)),
+            ("host", strs(&[Some("PAK"); 6])),
+            ("kind", strs(&[Some("deported"); 6])),
+            ("count", Arc::new(UInt64Array::from(vec![1, 2, 3, 4, 5, 6])) as ArrayRef),
+            ("crossing", strs(&crossings)),
+            ("source", strs(&sources)),
+        ])
+        .unwrap()
+    };
+    let batch = batch_of(&dict);
     let country_problem = refugee_data::Country::parse("Atlantis").unwrap_err().problem();
     let want_rejections = [
         format!("d.arrow:2: column \"origin\": \"Atlantis\" {country_problem}"),
@@ -679,18 +685,7 @@ fn dictionary_columns_check_every_row_as_a_string_column_does() {
 
     // The same rows written as plain strings to Parquet (read back as
     // dictionaries) give the same rows and rejections.
-    let plain =
-        |values: &[Option<&str>]| -> ArrayRef { Arc::new(StringArray::from(values.to_vec())) };
-    let batch = RecordBatch::try_from_iter([
-        ("date", strings(&dates)),
-        ("origin", plain(&origins)),
-        ("host", plain(&[Some("PAK"); 6])),
-        ("kind", plain(&[Some("deported"); 6])),
-        ("count", Arc::new(UInt64Array::from(vec![1, 2, 3, 4, 5, 6])) as ArrayRef),
-        ("crossing", plain(&crossings)),
-        ("source", plain(&sources)),
-    ])
-    .unwrap();
+    let batch = batch_of(&plain);
     let (back, rejections) = lenient_parquet(Table::Deportations, "d.arrow", &parquet_of(&batch));
     assert_eq!(rejections, want_rejections);
     assert!(back.deportations().eq(ds.deportations()));
