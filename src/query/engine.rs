@@ -101,7 +101,9 @@ impl Part<'_> {
 /// dimension's place value in the group key (so a key is a sum, not a
 /// product), in a table padded to a power of two so that a masked index
 /// needs no bounds check; every value a column holds is below the
-/// unpadded length, so the mask never changes an index.
+/// unpadded length (the tables cover every country code and every text id
+/// of the dataset, which does not change once loaded), so the mask never
+/// changes an index.
 enum Lane<'a> {
     /// `lut[min(date - base, last)]`: dates outside the buckets' span are
     /// discarded by the bounds before they are added.
