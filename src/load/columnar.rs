@@ -15,11 +15,11 @@
 //! `LargeUtf8`, `Utf8View` or a dictionary of those; a column of the `Null`
 //! type as all empty. Any other type is one [`Error::ColumnType`].
 //!
-//! A Parquet file's string columns of few distinct values (countries,
-//! vocabularies, sources, crossings) are read as dictionaries, as Parquet
-//! stores them, and each distinct value of a dictionary is parsed once per
-//! batch; a value that does not parse is rejected on every row that has
-//! it, as in a string column.
+//! A Parquet file's string columns of the kinds that hold few distinct
+//! values (countries, vocabularies, sources and crossings) are read as
+//! dictionaries, as Parquet stores them, and each distinct value of a
+//! dictionary is parsed once per batch and thread; a value that does not
+//! parse is rejected on every row that has it, as in a string column.
 
 use std::cell::Cell;
 use std::time::Instant;
@@ -821,19 +821,18 @@ mod parquet_files {
             .unwrap_or_else(|_| Err(unreadable(file, "the decoder failed on its contents")))
     }
 
-    /// `schema` with the table's string columns of few distinct values
-    /// (countries, vocabularies, and the texts of registrations and
-    /// deportations: sources and crossings, not the free texts of
-    /// statements) as dictionaries of the same strings; `None` when there
-    /// is none to change.
+    /// `schema` with the table's string columns of the kinds that hold few
+    /// distinct values (countries, vocabularies, sources and crossings; not
+    /// free texts such as references and summaries) as dictionaries of the
+    /// same strings; `None` when there is none to change.
     fn dictionaries(table: Table, schema: &Schema) -> Option<Arc<Schema>> {
         let at = map_columns(table, "", schema, None).ok()?;
         let mut fields: Vec<Field> = schema.fields().iter().map(|f| f.as_ref().clone()).collect();
         let mut changed = false;
-        for (at, kind) in at.iter().zip(kinds(table)) {
+        for ((at, kind), spec) in at.iter().zip(kinds(table)).zip(Dataset::specs(table)) {
             let few = match kind {
                 ArrowKind::Country | ArrowKind::Word => true,
-                ArrowKind::Text => table != Table::Statements,
+                ArrowKind::Text => matches!(spec.name, "source" | "crossing"),
                 ArrowKind::Date | ArrowKind::Count => false,
             };
             let Some(f) = at.and_then(|at| fields.get_mut(at)) else { continue };
@@ -860,15 +859,18 @@ mod parquet_files {
                 .map_err(|e| unreadable(file, e))
         })?;
         let schema = metadata.schema().clone();
-        // String columns of few distinct values are read as dictionaries
-        // (Parquet stores them so): no string is copied per row, and each
-        // distinct value is checked once per batch (see `Memo`). A file
-        // whose strings cannot be read so is read as it says.
+        // The string columns of the kinds that hold few distinct values
+        // are read as dictionaries (Parquet stores them so): no string is
+        // copied per row, and each distinct value is checked once per batch
+        // and thread (see `Memo`). A file whose strings cannot be read so
+        // (the reader refuses the hint, or fails on it) is read as it says.
         let metadata = match dictionaries(table, &schema) {
-            Some(hinted) => guarded(file, || {
+            Some(hinted) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 let options = ArrowReaderOptions::new().with_schema(hinted);
-                Ok(ArrowReaderMetadata::try_new(metadata.metadata().clone(), options).ok())
-            })?
+                ArrowReaderMetadata::try_new(metadata.metadata().clone(), options).ok()
+            }))
+            .ok()
+            .flatten()
             .unwrap_or(metadata),
             None => metadata,
         };
@@ -952,6 +954,72 @@ mod parquet_files {
                 .file_name()
                 .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
             read_parquet(self, table, &name, file)
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use bytes::Bytes;
+        use parquet::arrow::arrow_writer::{ArrowWriter, ArrowWriterOptions};
+
+        /// The hinted reader metadata of a file: refused hints would make
+        /// the reader fall back to strings silently (only slower).
+        fn hinted(table: Table, bytes: Bytes) -> ArrowReaderMetadata {
+            let metadata = ArrowReaderMetadata::load(&bytes, ArrowReaderOptions::new()).unwrap();
+            let hinted = dictionaries(table, metadata.schema()).expect("string columns to hint");
+            let options = ArrowReaderOptions::new().with_schema(hinted);
+            ArrowReaderMetadata::try_new(metadata.metadata().clone(), options).unwrap()
+        }
+
+        fn dictionary_columns(metadata: &ArrowReaderMetadata) -> Vec<String> {
+            let fields = metadata.schema().fields();
+            let dicts = fields.iter().filter(|f| matches!(f.data_type(), DataType::Dictionary(..)));
+            dicts.map(|f| f.name().clone()).collect()
+        }
+
+        #[test]
+        fn the_dictionary_hint_is_taken_for_our_files_and_for_plain_arrow_rs_files() {
+            let csv = "date,origin,host,kind,count,crossing,source\n\
+                       2023-11-01,AFG,PAK,deported,5,Torkham,IOM DTM\n";
+            let mut loader = Loader::new();
+            loader.read(Table::Deportations, "deportations.csv", csv.as_bytes()).unwrap();
+            let (ds, _) = loader.finish();
+            let mut ours = Vec::new();
+            ds.write_parquet(Table::Deportations, &mut ours).unwrap();
+            let want = ["origin", "host", "kind", "crossing", "source"];
+            let metadata = hinted(Table::Deportations, Bytes::from(ours.clone()));
+            assert_eq!(dictionary_columns(&metadata), want);
+
+            // The same rows by arrow-rs without the Arrow schema in the file.
+            let reader = ParquetRecordBatchReaderBuilder::try_new(Bytes::from(ours))
+                .unwrap()
+                .build()
+                .unwrap();
+            let batches: Vec<RecordBatch> = reader.map(Result::unwrap).collect();
+            let plain = bytes_of(&batches);
+            let metadata = hinted(Table::Deportations, plain.clone());
+            assert_eq!(dictionary_columns(&metadata), want);
+            // And the rows read through the hint are dictionaries.
+            let mut reader = ParquetRecordBatchReaderBuilder::new_with_metadata(plain, metadata)
+                .build()
+                .unwrap();
+            let batch = reader.next().unwrap().unwrap();
+            let origin = batch.column_by_name("origin").unwrap();
+            assert!(matches!(origin.data_type(), DataType::Dictionary(..)));
+        }
+
+        /// Parquet of `batches` by arrow-rs, without the Arrow schema.
+        fn bytes_of(batches: &[RecordBatch]) -> Bytes {
+            let mut out = Vec::new();
+            let options = ArrowWriterOptions::new().with_skip_arrow_metadata(true);
+            let mut w =
+                ArrowWriter::try_new_with_options(&mut out, batches[0].schema(), options).unwrap();
+            for b in batches {
+                w.write(b).unwrap();
+            }
+            w.close().unwrap();
+            Bytes::from(out)
         }
     }
 }

@@ -235,9 +235,10 @@ impl Part<'_> {
     }
 }
 
-/// Rows of a part at most: its sort elements and the sort's buffer (16
-/// bytes a row each for flows, 8 for registrations) are what the check
-/// holds beside the columns and a byte a row naming each row's part.
+/// Rows of a part, about (the parts are cut by a hash of the key, so one
+/// may hold more): its sort elements and the sort's buffer (16 bytes a row
+/// each for flows, 8 for registrations) are what the check holds beside
+/// the columns and a byte a row naming each row's part.
 const PART_ROWS: usize = 1 << 18;
 
 /// `check(None)` for the rows `from..end` when they are few; else the rows

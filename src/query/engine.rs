@@ -753,11 +753,12 @@ fn flows<C: Copy + Into<u64> + Sync>(
                 1
             };
             let chunk = n.div_ceil(threads).max(1);
+            let lanes = &plan.lanes();
             let partials: Vec<Vec<u128>> = std::thread::scope(|s| {
                 let handles: Vec<_> = (0..threads)
                     .map(|t| {
                         let range = (t * chunk).min(n)..((t + 1) * chunk).min(n);
-                        s.spawn(move || dense_range(plan, counts, g, range))
+                        s.spawn(move || dense_range(plan, lanes, counts, g, range))
                     })
                     .collect();
                 handles
@@ -809,18 +810,18 @@ fn flows<C: Copy + Into<u64> + Sync>(
 /// rows that are not selected.
 fn dense_range<C: Copy + Into<u64>>(
     plan: &Plan<'_>,
+    lanes: &[Lane<'_>],
     counts: Option<&[C]>,
     g: usize,
     range: std::ops::Range<usize>,
 ) -> Vec<u128> {
     let mut acc = vec![0u128; g + 1];
-    let lanes = plan.lanes();
     let mut keys = [0u32; BLOCK];
     let mut start = range.start;
     while start < range.end {
         let len = BLOCK.min(range.end - start);
         let keys = &mut keys[..len];
-        plan.block_keys(&lanes, keys, start, g as u32);
+        plan.block_keys(lanes, keys, start, g as u32);
         match counts {
             Some(c) => {
                 for (&k, &v) in keys.iter().zip(&c[start..start + len]) {
