@@ -791,3 +791,35 @@ fn concurrent_queries_agree_with_one_thread() {
         }
     });
 }
+
+#[test]
+fn the_largest_dense_key_space_adds_every_kept_row_once() {
+    // 1024 days x 1024 crossings: a key space of exactly 2^20 groups, the
+    // largest the engine aggregates in dense arrays (the slot past the
+    // last collects the rows a filter or a bound discards). Each (day,
+    // crossing) has one row; a third of the rows are from SYR.
+    let first = date("2020-01-01");
+    let mut rows = String::new();
+    let mut kept = std::collections::BTreeMap::new();
+    let (from, to) = (first + chrono::Days::new(100), first + chrono::Days::new(1000));
+    let mut bounded = std::collections::BTreeMap::new();
+    for i in 0..4096u64 {
+        let day = first + chrono::Days::new(i % 1024);
+        let crossing = format!("c{:04}", i / 4 % 1024);
+        let origin = if i % 3 == 0 { "SYR" } else { "AFG" };
+        rows.push_str(&format!("{day},,{origin},PAK,deported,{},{crossing},UNHCR\n", i + 1));
+        if origin == "AFG" {
+            let key = vec![day.to_string(), crossing];
+            kept.insert(key.clone(), vec![i + 1, 1]);
+            if (from..=to).contains(&day) {
+                bounded.insert(key, vec![i + 1, 1]);
+            }
+        }
+    }
+    let ds = deportations(&rows);
+    let q = Query::deportations().by(D::Day).by(D::Crossing).filter(D::Origin, ["AFG"]);
+    let want: Vec<_> = kept.into_iter().collect();
+    assert_eq!(rows_of(&ds.query(&q).unwrap()), want);
+    let want: Vec<_> = bounded.into_iter().collect();
+    assert_eq!(rows_of(&ds.query(&q.from(from).to(to)).unwrap()), want);
+}
