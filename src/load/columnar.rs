@@ -85,6 +85,16 @@ impl<'a> Strs<'a> {
         })
     }
 
+    /// How many strings (a dictionary's entries, for its values).
+    fn len(&self) -> usize {
+        match self {
+            Strs::Utf8(a) => a.len(),
+            Strs::Large(a) => a.len(),
+            Strs::View(a) => a.len(),
+            Strs::Dict { keys, .. } => keys.len(),
+        }
+    }
+
     /// Row `i`'s text (Arrow strings are valid UTF-8); `None` for null.
     fn get(&self, i: usize) -> Option<&'a str> {
         match self {
@@ -279,18 +289,6 @@ impl Memo {
                 _ => Memo(Vec::new()),
             })
             .collect()
-    }
-}
-
-impl Strs<'_> {
-    /// How many strings (a dictionary's entries, for its values).
-    fn len(&self) -> usize {
-        match self {
-            Strs::Utf8(a) => a.len(),
-            Strs::Large(a) => a.len(),
-            Strs::View(a) => a.len(),
-            Strs::Dict { keys, .. } => keys.len(),
-        }
     }
 }
 

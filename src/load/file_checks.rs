@@ -189,10 +189,12 @@ fn overlaps(ds: &Dataset, index: &OverlapIndex, from: usize, end: usize) -> Vec<
 }
 
 /// A share of a file's rows for the checks: those whose key hashes to
-/// part `index`; `ids` holds the part of each row of the file, by offset.
+/// part `index` of `of`; `ids` holds the part of each row of the file, by
+/// offset.
 #[derive(Clone, Copy, Debug)]
 struct Part<'a> {
     index: u8,
+    of: u8,
     ids: &'a [u8],
 }
 
@@ -205,6 +207,13 @@ impl Part<'_> {
             ((hash as u128 * of as u128) >> 64) as u8
         })
         .collect()
+    }
+
+    /// Room for this part's rows: its even share and a quarter more (the
+    /// hash spreads keys, not rows, evenly).
+    fn room(self) -> usize {
+        let share = self.ids.len() / self.of.max(1) as usize;
+        share + share / 4
     }
 
     /// Calls `f` with the offset (from the file's first row) of each row of
@@ -286,7 +295,7 @@ fn in_parts_of(
     let run = |first: u8, step: usize| {
         let mut found = Vec::new();
         for index in (first..of).step_by(step) {
-            found.extend(check(Some(Part { index, ids: &ids })));
+            found.extend(check(Some(Part { index, of, ids: &ids })));
         }
         found
     };
@@ -318,7 +327,7 @@ fn sort_packed<K: Packed>(
     let mut keys: Vec<K> = match part {
         None => (from..end).map(|r| pack(r, r - from)).collect(),
         Some(part) => {
-            let mut keys = Vec::with_capacity(PART_ROWS + PART_ROWS / 4);
+            let mut keys = Vec::with_capacity(part.room());
             part.each(|offset| keys.push(pack(from + offset, offset)));
             keys
         }
@@ -649,12 +658,12 @@ mod tests {
 
     /// The series of rows `from..` as sorted keys give them: each series'
     /// rows in order, the series sorted by their first row.
-    fn groups<K: Packed>(keys: &[K], row_bits: u32) -> Vec<Vec<u64>> {
+    fn groups(keys: &[u64], row_bits: u32) -> Vec<Vec<u64>> {
         let mut out: Vec<Vec<u64>> = Vec::new();
         for (i, &k) in keys.iter().enumerate() {
-            let row = (k.above(0) & ((1 << row_bits) - 1)) as u64;
+            let row = k & ((1 << row_bits) - 1);
             match out.last_mut() {
-                Some(g) if i > 0 && keys[i - 1].above(row_bits) == k.above(row_bits) => g.push(row),
+                Some(g) if i > 0 && keys[i - 1] >> row_bits == k >> row_bits => g.push(row),
                 _ => out.push(vec![row]),
             }
         }
@@ -690,7 +699,7 @@ mod tests {
         let mut parts = Vec::new();
         let ids = Part::ids((from..end).map(|r| layout.series(&ds, r)), 3);
         for index in 0..3 {
-            let part = Some(Part { index, ids: &ids });
+            let part = Some(Part { index, of: 3, ids: &ids });
             parts.extend(groups(&high(layout.sorted(&ds, from, end, part)), layout.row_bits));
         }
         parts.sort();
