@@ -393,7 +393,7 @@ fn read_records(
 /// or quote.
 fn splittable(bytes: &[u8], limits: super::Limits) -> bool {
     bytes.len() <= limits.record_bytes
-        && bytes.len() < u32::MAX as usize
+        && bytes.len() < LINE_END as usize
         && !matches!(limits.delimiter, b'\n' | b'\r' | b'"')
         && memchr::memchr_iter(b'\r', bytes).all(|i| matches!(bytes.get(i + 1), None | Some(b'\n')))
 }
@@ -404,6 +404,10 @@ fn splittable(bytes: &[u8], limits: super::Limits) -> bool {
 /// quotes. False, with the piece half read, at the first field with any
 /// other quote: the `csv` crate reads the piece then (a quoted field may
 /// hold a delimiter, a line end or a doubled quote).
+///
+/// The separators are found a window at a time ([`separators`]), then the
+/// window's complete lines are cut at them; a line's separators that run
+/// past the window wait for the next.
 fn split_lines(
     table: Table,
     shape: &Shape,
@@ -415,12 +419,12 @@ fn split_lines(
 ) -> bool {
     let quoted = memchr::memchr(b'"', bytes).is_some();
     let mut bounds: Vec<u32> = Vec::with_capacity(2 * shape.width + 2);
+    let mut seps: Vec<u32> = Vec::with_capacity(WINDOW + 2 * shape.width);
     // One check of the whole piece spares one a text field.
     let text = std::str::from_utf8(bytes).ok();
     let mut line = line_base;
+    // The start of the line being read.
     let mut start = 0;
-    let mut field = 0;
-    let mut plain = true;
     let mut record = |start: usize, end: usize, line: u64, bounds: &[u32]| {
         let fields = match text {
             Some(text) => Fields::Text(&text[start..end], bounds),
@@ -440,36 +444,59 @@ fn split_lines(
             at
         }
     };
-    for_each_separator(bytes, limits.delimiter, |at, line_end| {
-        let end = if line_end { content_end(start, at) } else { at };
-        let Some((a, b)) = field_bounds(bytes, quoted, field.min(end), end) else {
-            plain = false;
-            return false;
-        };
-        bounds.extend([(a - start) as u32, (b - start) as u32]);
-        field = at + 1;
-        if line_end {
+    // The bounds of the fields of the line from `start` ending at `end`,
+    // cut at `seps` (the last one may be the line end); false at a field
+    // that only the `csv` crate reads right.
+    let cut = |bounds: &mut Vec<u32>, seps: &[u32], start: usize, end: usize| {
+        bounds.clear();
+        let mut field = start;
+        for &s in seps {
+            let at = ((s & !LINE_END) as usize).min(end);
+            let Some((a, b)) = field_bounds(bytes, quoted, field.min(at), at) else {
+                return false;
+            };
+            bounds.extend([(a - start) as u32, (b - start) as u32]);
+            field = at + 1;
+        }
+        true
+    };
+    let mut from = 0;
+    while from < bytes.len() {
+        let to = (from + WINDOW).min(bytes.len());
+        separators(&bytes[from..to], from as u32, limits.delimiter, &mut seps);
+        from = to;
+        let mut first = 0;
+        for (k, &s) in seps.iter().enumerate() {
+            if s & LINE_END == 0 {
+                continue;
+            }
+            let at = (s & !LINE_END) as usize;
+            let end = content_end(start, at);
+            if !cut(&mut bounds, &seps[first..=k], start, end) {
+                return false;
+            }
             line += 1;
             // An empty line is no record.
             if end > start {
                 record(start, end, line, &bounds);
             }
-            bounds.clear();
             start = at + 1;
+            first = k + 1;
         }
-        true
-    });
-    if start < bytes.len() && plain {
+        seps.drain(..first);
+    }
+    if start < bytes.len() {
         let end = content_end(start, bytes.len());
         if end > start {
-            match field_bounds(bytes, quoted, field.min(end), end) {
-                Some((a, b)) => bounds.extend([(a - start) as u32, (b - start) as u32]),
-                None => return false,
+            // The last field ends at the end of the piece.
+            seps.push(end as u32 | LINE_END);
+            if !cut(&mut bounds, &seps, start, end) {
+                return false;
             }
             record(start, end, line + 1, &bounds);
         }
     }
-    plain
+    true
 }
 
 /// The bytes of field `from..to` without its quotes if it is quoted whole;
@@ -489,10 +516,19 @@ fn field_bounds(bytes: &[u8], quoted: bool, from: usize, to: usize) -> Option<(u
     memchr::memchr(b'"', &bytes[a..b]).is_none().then_some((a, b))
 }
 
-/// Calls `f` with the offset of each `delimiter` and line end (`\n`) of
-/// `bytes`, in order, and whether it is a line end, until it returns
-/// false: eight bytes at a time, each compared with both at once.
-fn for_each_separator(bytes: &[u8], delimiter: u8, mut f: impl FnMut(usize, bool) -> bool) {
+/// The bytes [`split_lines`] looks for separators in at a time (a multiple
+/// of eight, so that only the piece's last window has a remainder).
+const WINDOW: usize = 16 << 10;
+
+/// The flag of a separator that is a line end (`\n`) in the offsets of
+/// [`separators`]; a piece is shorter than this ([`splittable`]).
+const LINE_END: u32 = 1 << 31;
+
+/// Appends to `out` the offset (`base` plus the position) of each
+/// `delimiter` and line end (`\n`) of `bytes`, in order, a line end's with
+/// [`LINE_END`] set: eight bytes at a time, each compared with both at
+/// once.
+fn separators(bytes: &[u8], base: u32, delimiter: u8, out: &mut Vec<u32>) {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
     // The top bit of each byte of `w` equal to the byte of `pattern`: the
@@ -504,23 +540,22 @@ fn for_each_separator(bytes: &[u8], delimiter: u8, mut f: impl FnMut(usize, bool
     };
     let (delimiters, newlines) = (ONES * delimiter as u64, ONES * b'\n' as u64);
     let mut chunks = bytes.chunks_exact(8);
-    let mut base = 0;
+    let mut at = base;
     for chunk in &mut chunks {
         let w = u64::from_le_bytes(chunk.try_into().expect("chunks of 8 bytes"));
         let ends = equal(w, newlines);
         let mut found = equal(w, delimiters) | ends;
         while found != 0 {
             let bit = found.trailing_zeros();
-            if !f(base + bit as usize / 8, ends >> bit & 1 == 1) {
-                return;
-            }
+            // The top bit of the byte: 7 + 8 * its index.
+            out.push((at + bit / 8) | ((ends >> bit) as u32) << 31);
             found &= found - 1;
         }
-        base += 8;
+        at += 8;
     }
     for (i, &b) in chunks.remainder().iter().enumerate() {
-        if (b == delimiter || b == b'\n') && !f(base + i, b == b'\n') {
-            return;
+        if b == delimiter || b == b'\n' {
+            out.push((at + i as u32) | if b == b'\n' { LINE_END } else { 0 });
         }
     }
 }
@@ -658,6 +693,8 @@ mod tests {
     /// crate give the same records, lines and rejections.
     #[test]
     fn split_lines_reads_as_the_csv_crate_does() {
+        // A field that spans more than one window of separators.
+        let long = format!("Torkham {}", "x".repeat(WINDOW + 100));
         let values: [&[&str]; 8] = [
             &["2023-11-01", "2023-13-01", "", "2023-11-1", " 2023-11-01"],
             &["", "2023-10-01", "2023-11-05", "x"],
@@ -665,7 +702,7 @@ mod tests {
             &["PAK", "IRN", "Côte d'Ivoire", "Iran"],
             &["returned", "deported", "spontaneous", "Returned", "", "gone"],
             &["1", "0", "18446744073709551615", "18446744073709551616", "-1", "1.5", ""],
-            &["", "Torkham", "Chaman", "a field far longer than the limit of forty bytes"],
+            &["", "Torkham", "Chaman", "a field far longer than the limit of forty bytes", &long],
             &["IOM DTM", "UNHCR", "", "\u{e9}t\u{e9}", "\"IOM\"", "\"\"", "\"a \"\"b\"\"\""],
         ];
         let mut x: u64 = 17;
@@ -681,7 +718,9 @@ mod tests {
             let d = delimiter as char;
             for round in 0..40 {
                 let mut text = String::new();
-                for _ in 0..(1 + next(60)) {
+                // Some pieces longer than split_lines' window of separators.
+                let lines = if round % 5 == 4 { 600 + next(900) } else { 1 + next(60) };
+                for _ in 0..lines {
                     match next(20) {
                         0 => {}
                         1 => text.push_str(&format!("a{d}b")),
@@ -716,7 +755,7 @@ mod tests {
                     text.pop();
                 }
                 let limits =
-                    super::super::Limits { field_bytes: 40, record_bytes: 1 << 20, delimiter };
+                    super::super::Limits { field_bytes: 40, record_bytes: 1 << 26, delimiter };
                 let header = "date,period_start,origin,host,kind,count,crossing,source"
                     .replace(',', &d.to_string());
                 let mut loader = Loader::new().delimiter(delimiter);
@@ -773,11 +812,16 @@ mod tests {
                 })
                 .collect();
             for delimiter in [b',', b';', b'\t', 0x80, 0xFF, 0] {
-                let mut found = Vec::new();
-                for_each_separator(&bytes, delimiter, |at, end| {
-                    found.push((at, end));
-                    true
-                });
+                // In windows of eight bytes or more, as split_lines reads.
+                let window = 8 * (1 + len % 5);
+                let mut offsets = Vec::new();
+                for (i, w) in bytes.chunks(window).enumerate() {
+                    separators(w, (i * window) as u32, delimiter, &mut offsets);
+                }
+                let found: Vec<(usize, bool)> = offsets
+                    .iter()
+                    .map(|&s| ((s & !LINE_END) as usize, s & LINE_END != 0))
+                    .collect();
                 let want: Vec<(usize, bool)> = (0..bytes.len())
                     .filter(|&i| bytes[i] == delimiter || bytes[i] == b'\n')
                     .map(|i| (i, bytes[i] == b'\n'))
