@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use csv::ByteRecord;
 
 use super::batch::{check_capacity, flush, reject, reserve_for, Batch, BATCH};
-use super::fields::{parse_record, Fields, Row};
+use super::fields::{parse_record, Bounds, Fields, Row};
 use super::header::{header_shape, Shape};
 use super::lines::RecordReader;
 use super::{Loader, Problem, Rejection};
@@ -419,13 +419,15 @@ fn split_lines(
 ) -> bool {
     let quoted = memchr::memchr(b'"', bytes).is_some();
     let mut bounds: Vec<u32> = Vec::with_capacity(2 * shape.width + 2);
-    let mut seps: Vec<u32> = Vec::with_capacity(WINDOW + 2 * shape.width);
+    // The offsets of separators found and not yet cut: `seps[..held]`.
+    let mut seps: Vec<u32> = Vec::new();
+    let mut held = 0;
     // One check of the whole piece spares one a text field.
     let text = std::str::from_utf8(bytes).ok();
     let mut line = line_base;
     // The start of the line being read.
     let mut start = 0;
-    let mut record = |start: usize, end: usize, line: u64, bounds: &[u32]| {
+    let mut record = |start: usize, end: usize, line: u64, bounds: Bounds<'_>| {
         let fields = match text {
             Some(text) => Fields::Text(&text[start..end], bounds),
             None => Fields::Split(&bytes[start..end], bounds),
@@ -463,37 +465,47 @@ fn split_lines(
     let mut from = 0;
     while from < bytes.len() {
         let to = (from + WINDOW).min(bytes.len());
-        separators(&bytes[from..to], from as u32, limits.delimiter, &mut seps);
+        held = separators(&bytes[from..to], from as u32, limits.delimiter, &mut seps, held);
         from = to;
         let mut first = 0;
-        for (k, &s) in seps.iter().enumerate() {
+        for (k, &s) in seps[..held].iter().enumerate() {
             if s & LINE_END == 0 {
                 continue;
             }
             let at = (s & !LINE_END) as usize;
             let end = content_end(start, at);
-            if !cut(&mut bounds, &seps[first..=k], start, end) {
-                return false;
-            }
             line += 1;
             // An empty line is no record.
             if end > start {
-                record(start, end, line, &bounds);
+                let line_seps = &seps[first..=k];
+                if !quoted {
+                    let cuts = Bounds::Cuts { seps: line_seps, start: start as u32 };
+                    record(start, end, line, cuts);
+                } else if cut(&mut bounds, line_seps, start, end) {
+                    record(start, end, line, Bounds::Pairs(&bounds));
+                } else {
+                    return false;
+                }
             }
             start = at + 1;
             first = k + 1;
         }
-        seps.drain(..first);
+        seps.copy_within(first..held, 0);
+        held -= first;
     }
     if start < bytes.len() {
         let end = content_end(start, bytes.len());
         if end > start {
             // The last field ends at the end of the piece.
+            seps.truncate(held);
             seps.push(end as u32 | LINE_END);
-            if !cut(&mut bounds, &seps, start, end) {
+            if !quoted {
+                record(start, end, line + 1, Bounds::Cuts { seps: &seps, start: start as u32 });
+            } else if cut(&mut bounds, &seps, start, end) {
+                record(start, end, line + 1, Bounds::Pairs(&bounds));
+            } else {
                 return false;
             }
-            record(start, end, line + 1, &bounds);
         }
     }
     true
@@ -522,13 +534,18 @@ const WINDOW: usize = 16 << 10;
 
 /// The flag of a separator that is a line end (`\n`) in the offsets of
 /// [`separators`]; a piece is shorter than this ([`splittable`]).
-const LINE_END: u32 = 1 << 31;
+pub(super) const LINE_END: u32 = 1 << 31;
 
-/// Appends to `out` the offset (`base` plus the position) of each
-/// `delimiter` and line end (`\n`) of `bytes`, in order, a line end's with
-/// [`LINE_END`] set: eight bytes at a time, each compared with both at
-/// once.
-fn separators(bytes: &[u8], base: u32, delimiter: u8, out: &mut Vec<u32>) {
+/// Writes after the first `n` entries of `out` the offset (`base` plus the
+/// position) of each `delimiter` and line end (`\n`) of `bytes`, in order,
+/// a line end's with [`LINE_END`] set, and returns how many entries `out`
+/// now holds; its entries past those are scratch (grown when short).
+///
+/// Sixty-four bytes at a time: each eight compared with both bytes at once
+/// into one bit a byte, then the block's offsets written eight at a time
+/// whatever their number (the slots past it overwritten by the next
+/// block), so that no branch depends on how many separators a block has.
+fn separators(bytes: &[u8], base: u32, delimiter: u8, out: &mut Vec<u32>, mut n: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
     // The top bit of each byte of `w` equal to the byte of `pattern`: the
@@ -538,26 +555,49 @@ fn separators(bytes: &[u8], base: u32, delimiter: u8, out: &mut Vec<u32>) {
         let t = w ^ pattern;
         !(((t & LOW7) + LOW7) | t | LOW7)
     };
+    // The top bits of the eight bytes of `m`, as the eight low bits: the
+    // multiply moves bit 8i to bit 56 + i, and nothing else reaches those.
+    let gather = |m: u64| (m >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56;
     let (delimiters, newlines) = (ONES * delimiter as u64, ONES * b'\n' as u64);
-    let mut chunks = bytes.chunks_exact(8);
+    // Room for a separator a byte, and a block's last eight slots.
+    if out.len() < n + bytes.len() + 64 {
+        out.resize(n + bytes.len() + 64, 0);
+    }
+    let mut blocks = bytes.chunks_exact(64);
     let mut at = base;
-    for chunk in &mut chunks {
-        let w = u64::from_le_bytes(chunk.try_into().expect("chunks of 8 bytes"));
-        let ends = equal(w, newlines);
-        let mut found = equal(w, delimiters) | ends;
-        while found != 0 {
-            let bit = found.trailing_zeros();
-            // The top bit of the byte: 7 + 8 * its index.
-            out.push((at + bit / 8) | ((ends >> bit) as u32) << 31);
-            found &= found - 1;
+    for block in &mut blocks {
+        let (mut found, mut ends) = (0u64, 0u64);
+        for (j, word) in block.chunks_exact(8).enumerate() {
+            let w = u64::from_le_bytes(word.try_into().expect("words of 8 bytes"));
+            let e = equal(w, newlines);
+            found |= gather(equal(w, delimiters) | e) << (8 * j);
+            ends |= gather(e) << (8 * j);
         }
-        at += 8;
+        let count = found.count_ones() as usize;
+        let mut write = |slots: &mut [u32]| {
+            for slot in slots {
+                // 64 once `found` is empty: a slot past the count.
+                let bit = found.trailing_zeros();
+                *slot = (at + bit) | ((ends >> (bit & 63)) as u32) << 31;
+                found &= found.wrapping_sub(1);
+            }
+        };
+        // Sixteen slots always (no branch on the count: a line of eight
+        // fields holds about eight separators in 64 bytes), more if need be.
+        write(&mut out[n..n + 16]);
+        if count > 16 {
+            write(&mut out[n + 16..n + count]);
+        }
+        n += count;
+        at += 64;
     }
-    for (i, &b) in chunks.remainder().iter().enumerate() {
+    for (i, &b) in blocks.remainder().iter().enumerate() {
         if b == delimiter || b == b'\n' {
-            out.push((at + i as u32) | if b == b'\n' { LINE_END } else { 0 });
+            out[n] = (at + i as u32) | if b == b'\n' { LINE_END } else { 0 };
+            n += 1;
         }
     }
+    n
 }
 
 /// Adds a piece's records and rejections to the loader in line order, as
@@ -797,14 +837,16 @@ mod tests {
     #[test]
     fn separators_are_found_at_every_offset_and_byte_value() {
         let mut x: u64 = 3;
-        for len in 0..200 {
+        for len in 0..400 {
             let bytes: Vec<u8> = (0..len)
                 .map(|_| {
                     x ^= x << 13;
                     x ^= x >> 7;
                     x ^= x << 17;
-                    // Many separators, and every byte value (0x80 and up too).
+                    // Many separators, and every byte value (0x80 and up
+                    // too); some blocks of separators only.
                     match x % 4 {
+                        _ if len % 7 == 3 => [b',', b'\n'][(x >> 9) as usize % 2],
                         0 => b',',
                         1 => b'\n',
                         _ => (x >> 8) as u8,
@@ -812,13 +854,15 @@ mod tests {
                 })
                 .collect();
             for delimiter in [b',', b';', b'\t', 0x80, 0xFF, 0] {
-                // In windows of eight bytes or more, as split_lines reads.
-                let window = 8 * (1 + len % 5);
+                // In windows of 64 bytes or more (a multiple of eight, as
+                // split_lines reads), the last one with a remainder.
+                let window = 64 * (1 + len % 3) + 8 * (len % 2);
                 let mut offsets = Vec::new();
+                let mut held = 0;
                 for (i, w) in bytes.chunks(window).enumerate() {
-                    separators(w, (i * window) as u32, delimiter, &mut offsets);
+                    held = separators(w, (i * window) as u32, delimiter, &mut offsets, held);
                 }
-                let found: Vec<(usize, bool)> = offsets
+                let found: Vec<(usize, bool)> = offsets[..held]
                     .iter()
                     .map(|&s| ((s & !LINE_END) as usize, s & LINE_END != 0))
                     .collect();

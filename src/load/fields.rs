@@ -48,33 +48,64 @@ pub(crate) fn parse_digits(b: &[u8]) -> Result<u64, Problem> {
 #[derive(Clone, Copy)]
 pub(super) enum Fields<'a> {
     Record(&'a ByteRecord),
-    /// The line, and the start and end of each field in it (pairs).
-    Split(&'a [u8], &'a [u32]),
+    /// The line, and where each field is in it.
+    Split(&'a [u8], Bounds<'a>),
     /// As `Split`, of a line known to be UTF-8 (so is every field: they
     /// are cut at ASCII delimiters and quotes).
-    Text(&'a str, &'a [u32]),
+    Text(&'a str, Bounds<'a>),
+}
+
+/// Where the fields of a split line are.
+#[derive(Clone, Copy)]
+pub(super) enum Bounds<'a> {
+    /// The start and end of each field in the line (pairs).
+    Pairs(&'a [u32]),
+    /// A line with no quote: the offsets in its piece of the separators
+    /// after each field (the last one, the line's end, not read: the last
+    /// field ends with the line), and the line's own offset.
+    Cuts { seps: &'a [u32], start: u32 },
+}
+
+impl Bounds<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Bounds::Pairs(pairs) => pairs.len() / 2,
+            Bounds::Cuts { seps, .. } => seps.len(),
+        }
+    }
+
+    /// Field `i` of a line of `len` bytes.
+    #[inline]
+    fn get(&self, i: usize, len: usize) -> Option<std::ops::Range<usize>> {
+        match *self {
+            Bounds::Pairs(pairs) => {
+                let end = *pairs.get(2 * i + 1)? as usize;
+                Some(pairs[2 * i] as usize..end)
+            }
+            Bounds::Cuts { seps, start } => {
+                let at = |s: u32| (s & !super::blocks::LINE_END).wrapping_sub(start) as usize;
+                let end = if i + 1 == seps.len() { len } else { at(*seps.get(i)?) };
+                let from = if i == 0 { 0 } else { at(seps[i - 1]) + 1 };
+                Some(from..end)
+            }
+        }
+    }
 }
 
 impl<'a> Fields<'a> {
     pub(super) fn len(&self) -> usize {
         match self {
             Fields::Record(r) => r.len(),
-            Fields::Split(_, bounds) | Fields::Text(_, bounds) => bounds.len() / 2,
+            Fields::Split(_, bounds) | Fields::Text(_, bounds) => bounds.len(),
         }
-    }
-
-    #[inline]
-    fn bounds(bounds: &[u32], i: usize) -> Option<std::ops::Range<usize>> {
-        let end = *bounds.get(2 * i + 1)? as usize;
-        Some(bounds[2 * i] as usize..end)
     }
 
     #[inline]
     pub(super) fn get(&self, i: usize) -> Option<&'a [u8]> {
         match *self {
             Fields::Record(r) => r.get(i),
-            Fields::Split(line, ends) => Some(&line[Fields::bounds(ends, i)?]),
-            Fields::Text(line, ends) => Some(&line.as_bytes()[Fields::bounds(ends, i)?]),
+            Fields::Split(line, b) => Some(&line[b.get(i, line.len())?]),
+            Fields::Text(line, b) => Some(&line.as_bytes()[b.get(i, line.len())?]),
         }
     }
 
@@ -82,7 +113,7 @@ impl<'a> Fields<'a> {
     #[inline]
     fn get_str(&self, i: usize) -> Option<&'a str> {
         match *self {
-            Fields::Text(line, ends) => line.get(Fields::bounds(ends, i)?),
+            Fields::Text(line, b) => line.get(b.get(i, line.len())?),
             _ => None,
         }
     }
