@@ -254,9 +254,9 @@ const PART_ROWS: usize = 1 << 18;
 /// split into an even number of parts of at most [`PART_ROWS`] rows by a
 /// hash of `key` (on two cores from 2^16 rows, so that both cores work; on
 /// one, past `PART_ROWS`, to bound the memory), the parts checked one after
-/// the other on each core (half of them on each of two), so that the sort
-/// buffers of one part a core at most exist at once; the results merged by
-/// row.
+/// the other on each core (each of two taking the next part left), so that
+/// the sort buffers of one part a core at most exist at once; the results
+/// merged by row.
 fn in_parts(
     from: usize,
     end: usize,
@@ -292,21 +292,28 @@ fn in_parts_of(
     } else {
         Part::ids((from..end).map(&key), of)
     };
-    let run = |first: u8, step: usize| {
+    // Each core takes the next part not taken until none is left (the
+    // parts differ in rows and in work: neither core waits long for the
+    // other at the end).
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let run = || {
         let mut found = Vec::new();
-        for index in (first..of).step_by(step) {
-            found.extend(check(Some(Part { index, of, ids: &ids })));
+        loop {
+            let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if index >= of as usize {
+                break found;
+            }
+            found.extend(check(Some(Part { index: index as u8, of, ids: &ids })));
         }
-        found
     };
     // On one core the parts one after the other, for the same memory.
     let (mut found, other) = if two {
         std::thread::scope(|s| {
-            let other = s.spawn(|| run(1, 2));
-            (run(0, 2), other.join().expect("the file checks do not panic"))
+            let other = s.spawn(run);
+            (run(), other.join().expect("the file checks do not panic"))
         })
     } else {
-        (run(0, 1), Vec::new())
+        (run(), Vec::new())
     };
     found.extend(other);
     found.sort_unstable_by_key(|f| f.row);
