@@ -465,10 +465,15 @@ fn split_lines(
     let mut from = 0;
     while from < bytes.len() {
         let to = (from + WINDOW).min(bytes.len());
+        // The separators held from the windows before hold no line end:
+        // only the new ones are looked through (a line of many fields over
+        // many windows is read in linear time).
+        let new = held;
         held = separators(&bytes[from..to], from as u32, limits.delimiter, &mut seps, held);
         from = to;
         let mut first = 0;
-        for (k, &s) in seps[..held].iter().enumerate() {
+        for k in new..held {
+            let s = seps[k];
             if s & LINE_END == 0 {
                 continue;
             }
@@ -490,8 +495,10 @@ fn split_lines(
             start = at + 1;
             first = k + 1;
         }
-        seps.copy_within(first..held, 0);
-        held -= first;
+        if first > 0 {
+            seps.copy_within(first..held, 0);
+            held -= first;
+        }
     }
     if start < bytes.len() {
         let end = content_end(start, bytes.len());
@@ -529,7 +536,8 @@ fn field_bounds(bytes: &[u8], quoted: bool, from: usize, to: usize) -> Option<(u
 }
 
 /// The bytes [`split_lines`] looks for separators in at a time (a multiple
-/// of eight, so that only the piece's last window has a remainder).
+/// of 64, the block of [`separators`], so that only the piece's last
+/// window has a remainder read byte by byte).
 const WINDOW: usize = 16 << 10;
 
 /// The flag of a separator that is a line end (`\n`) in the offsets of
@@ -542,9 +550,10 @@ pub(super) const LINE_END: u32 = 1 << 31;
 /// now holds; its entries past those are scratch (grown when short).
 ///
 /// Sixty-four bytes at a time: each eight compared with both bytes at once
-/// into one bit a byte, then the block's offsets written eight at a time
+/// into one bit a byte, then sixteen of the block's offsets written
 /// whatever their number (the slots past it overwritten by the next
-/// block), so that no branch depends on how many separators a block has.
+/// block; more only for a block of more than sixteen separators), so that
+/// no branch depends on how many separators a block has.
 fn separators(bytes: &[u8], base: u32, delimiter: u8, out: &mut Vec<u32>, mut n: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
@@ -559,9 +568,11 @@ fn separators(bytes: &[u8], base: u32, delimiter: u8, out: &mut Vec<u32>, mut n:
     // multiply moves bit 8i to bit 56 + i, and nothing else reaches those.
     let gather = |m: u64| (m >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56;
     let (delimiters, newlines) = (ONES * delimiter as u64, ONES * b'\n' as u64);
-    // Room for a separator a byte, and a block's last eight slots.
-    if out.len() < n + bytes.len() + 64 {
-        out.resize(n + bytes.len() + 64, 0);
+    // Room for a separator a byte: the sixteen slots written for a block
+    // end at least 48 entries before that (the block's 64 bytes are still
+    // ahead of them).
+    if out.len() < n + bytes.len() {
+        out.resize(n + bytes.len(), 0);
     }
     let mut blocks = bytes.chunks_exact(64);
     let mut at = base;
@@ -754,12 +765,18 @@ mod tests {
         };
         let mut seen = (0, 0);
         let mut plains = 0;
+        // Pieces longer than a window without any quote (read from the
+        // separators' offsets), with CRLF line ends and without.
+        let mut long_unquoted = [0, 0];
         for delimiter in [b',', b';', b'\t'] {
             let d = delimiter as char;
             for round in 0..40 {
                 let mut text = String::new();
-                // Some pieces longer than split_lines' window of separators.
-                let lines = if round % 5 == 4 { 600 + next(900) } else { 1 + next(60) };
+                // Some pieces longer than split_lines' window of separators,
+                // half of them without a quote.
+                let long_piece = round % 5 == 4;
+                let no_quotes = long_piece && (round / 5) % 2 == 1;
+                let lines = if long_piece { 600 + next(900) } else { 1 + next(60) };
                 for _ in 0..lines {
                     match next(20) {
                         0 => {}
@@ -774,9 +791,13 @@ mod tests {
                                 .map(|i| {
                                     // Mostly the first (valid) value.
                                     let pool = values[i % 8];
-                                    let v = pool[if next(3) == 0 { next(pool.len()) } else { 0 }];
+                                    let mut v =
+                                        pool[if next(3) == 0 { next(pool.len()) } else { 0 }];
+                                    if no_quotes && v.contains('"') {
+                                        v = pool[0];
+                                    }
                                     // Quoted whole in some rounds.
-                                    if round % 3 == 1 && !v.contains('"') {
+                                    if round % 3 == 1 && !no_quotes && !v.contains('"') {
                                         format!("\"{v}\"")
                                     } else {
                                         v.to_string()
@@ -828,9 +849,14 @@ mod tests {
                 assert_eq!(rows(&split), rows(&read), "{case}");
                 seen.0 += split.lines.len();
                 seen.1 += split.rejections.len();
+                if no_quotes {
+                    assert!(!text.contains('"') && text.len() > 2 * WINDOW, "{case}");
+                    long_unquoted[(round % 4 == 3) as usize] += 1;
+                }
             }
         }
         assert!(seen.0 > 100 && seen.1 > 100, "{seen:?}");
+        assert!(long_unquoted[0] >= 4 && long_unquoted[1] >= 4, "{long_unquoted:?}");
         assert!(plains > 20 && plains < 110, "{plains}");
     }
 
@@ -854,8 +880,8 @@ mod tests {
                 })
                 .collect();
             for delimiter in [b',', b';', b'\t', 0x80, 0xFF, 0] {
-                // In windows of 64 bytes or more (a multiple of eight, as
-                // split_lines reads), the last one with a remainder.
+                // In windows of 64 bytes or more, some not a multiple of 64
+                // (so that a middle window has a remainder too).
                 let window = 64 * (1 + len % 3) + 8 * (len % 2);
                 let mut offsets = Vec::new();
                 let mut held = 0;
@@ -873,6 +899,45 @@ mod tests {
                 assert_eq!(found, want, "length {len}, delimiter {delimiter}");
             }
         }
+    }
+
+    #[test]
+    fn separators_keep_offsets_up_to_the_limit_of_a_piece() {
+        let bytes: Vec<u8> = (0..200).map(|i| [b'a', b',', b'\n', b'b'][i * 7 % 4]).collect();
+        let base = LINE_END - bytes.len() as u32;
+        let mut out = Vec::new();
+        let n = separators(&bytes, base, b',', &mut out, 0);
+        let want: Vec<u32> = (0..bytes.len())
+            .filter(|&i| bytes[i] != b'a' && bytes[i] != b'b')
+            .map(|i| (base + i as u32) | if bytes[i] == b'\n' { LINE_END } else { 0 })
+            .collect();
+        assert_eq!(out[..n], want[..]);
+        // The last byte, a delimiter, at the highest offset a piece has.
+        assert_eq!(out[n - 1], LINE_END - 1);
+    }
+
+    /// A line of only delimiters over many windows, without a quote (its
+    /// fields read from the separators' offsets), is one record.
+    #[test]
+    fn a_line_of_many_windows_is_one_ragged_record() {
+        let mut text = ",".repeat(20 * WINDOW);
+        text.push('\n');
+        let limits =
+            super::super::Limits { field_bytes: 1 << 20, record_bytes: 1 << 26, delimiter: b',' };
+        let header = "date,period_start,origin,host,kind,count,crossing,source";
+        let mut loader = Loader::new();
+        let rec = csv::ByteRecord::from(header.split(',').collect::<Vec<_>>());
+        let shape = header_shape(&mut loader, Table::Deportations, "d.csv", 1, &rec).unwrap();
+        let mut piece = empty();
+        let bytes = text.as_bytes();
+        assert!(split_lines(Table::Deportations, &shape, "d.csv", bytes, 1, limits, &mut piece));
+        assert_eq!(piece.lines, Vec::<u64>::new());
+        assert_eq!(piece.rejections.len(), 1);
+        assert_eq!(
+            piece.rejections[0].problem,
+            Problem::Ragged { found: 20 * WINDOW + 1, expected: 8 }
+        );
+        assert_eq!(piece.rejections[0].line, 2);
     }
 
     fn empty() -> Piece {

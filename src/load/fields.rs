@@ -307,3 +307,27 @@ pub(super) fn parse_record(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Bounds;
+    use crate::load::blocks::LINE_END;
+
+    #[test]
+    fn cuts_give_each_field_between_separators_and_the_last_to_the_line_end() {
+        // A line at offset 10 of its piece, `a,,bc\r\n`: the line end at 16,
+        // its content 5 bytes long (the `\r` off).
+        let seps = [11, 12, 16 | LINE_END];
+        let cuts = Bounds::Cuts { seps: &seps, start: 10 };
+        let fields: Vec<_> = (0..4).map(|i| cuts.get(i, 5)).collect();
+        assert_eq!(fields, [Some(0..1), Some(2..2), Some(3..5), None]);
+        assert_eq!(cuts.len(), 3);
+        // One field.
+        let one = [13 | LINE_END];
+        let cuts = Bounds::Cuts { seps: &one, start: 10 };
+        assert_eq!((cuts.get(0, 3), cuts.get(1, 3)), (Some(0..3), None));
+        // No separator at all: no field, and no panic.
+        let cuts = Bounds::Cuts { seps: &[], start: 0 };
+        assert_eq!((cuts.len(), cuts.get(0, 0), cuts.get(1, 0)), (0, None, None));
+    }
+}

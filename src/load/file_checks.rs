@@ -746,7 +746,7 @@ mod tests {
         };
         let whole = rows(check(None));
         assert!(whole.len() > 10_000);
-        // 100,000 rows in parts of at most 7,000: 16 parts, 8 a thread.
+        // 100,000 rows in parts of at most 7,000: 16 parts, taken by two threads.
         let series = |r| layout.series(&ds, r);
         assert_eq!(rows(in_parts_of(from, end, 7_000, series, check)), whole);
     }
