@@ -417,6 +417,7 @@ impl ArrowRow<'_, '_> {
 impl FieldSource for ArrowRow<'_, '_> {
     type Error = Box<Rejection>;
 
+    #[inline]
     fn date(&self, col: Option<usize>, name: &'static str) -> Parsed<Day> {
         let day = self.day(col, name)?.ok_or_else(|| self.empty(name))?;
         let day = self.in_range(day, name)?;
@@ -424,6 +425,7 @@ impl FieldSource for ArrowRow<'_, '_> {
         Ok(day)
     }
 
+    #[inline]
     fn period_start(&self, col: Option<usize>, name: &'static str) -> Parsed<Day> {
         let Some(start) = self.day(col, name)? else { return Ok(NO_DAY) };
         let start = self.in_range(start, name)?;
@@ -436,6 +438,7 @@ impl FieldSource for ArrowRow<'_, '_> {
         Ok(start)
     }
 
+    #[inline]
     fn count(&self, col: Option<usize>, name: &'static str) -> Parsed<u64> {
         let Col::Ints(ints) = self.col(col) else { return Err(self.empty(name)) };
         let i = self.i;
@@ -448,16 +451,19 @@ impl FieldSource for ArrowRow<'_, '_> {
         }
     }
 
+    #[inline]
     fn country(&self, col: Option<usize>, name: &'static str, required: bool) -> Parsed<u16> {
         self.memoized(col, || self.parse_country(col, name, required).map(u32::from))
             .map(|id| id as u16)
     }
 
+    #[inline]
     fn vocab<V: Vocabulary>(&self, col: Option<usize>, name: &'static str) -> Parsed<V> {
         self.memoized(col, || self.parse_vocab::<V>(col, name).map(|v| u32::from(v.into())))
             .map(|i| V::from_index(i as u8))
     }
 
+    #[inline]
     fn text(
         &self,
         col: Option<usize>,

@@ -196,6 +196,7 @@ impl<'a> Row<'a> {
 impl FieldSource for Row<'_> {
     type Error = Box<Rejection>;
 
+    #[inline]
     fn date(&self, col: Option<usize>, name: &'static str) -> Parsed<Day> {
         let b = self.raw(col);
         let day = parse_date(b).map_err(|e| {
@@ -211,6 +212,7 @@ impl FieldSource for Row<'_> {
         Ok(day)
     }
 
+    #[inline]
     fn period_start(&self, col: Option<usize>, name: &'static str) -> Parsed<Day> {
         if self.raw(col).is_empty() {
             return Ok(NO_DAY);
@@ -231,6 +233,7 @@ impl FieldSource for Row<'_> {
         Ok(start)
     }
 
+    #[inline]
     fn count(&self, col: Option<usize>, name: &'static str) -> Parsed<u64> {
         let b = self.raw(col);
         if b.is_empty() {
@@ -239,6 +242,7 @@ impl FieldSource for Row<'_> {
         parse_digits(b).map_err(|problem| self.reject(name, b, problem))
     }
 
+    #[inline]
     fn country(&self, col: Option<usize>, name: &'static str, required: bool) -> Parsed<u16> {
         let b = self.raw(col);
         if !required && b.trim_ascii().is_empty() {
@@ -250,12 +254,14 @@ impl FieldSource for Row<'_> {
         }
     }
 
+    #[inline]
     fn vocab<V: Vocabulary>(&self, col: Option<usize>, name: &'static str) -> Parsed<V> {
         let b = self.raw(col);
         V::parse_bytes(b).ok_or_else(|| self.reject(name, b, vocab_problem::<V>(b)))
     }
 
     /// An interned, trimmed text; 0 for an empty optional one.
+    #[inline]
     fn text(
         &self,
         col: Option<usize>,
