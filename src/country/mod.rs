@@ -325,6 +325,7 @@ impl Country {
     /// normalized into a stack buffer and looked up, and only a name that is
     /// no key is read again by the rules for names as lists write them.
     /// Never allocates, never panics; invalid UTF-8 gives `None`.
+    #[inline]
     pub(crate) fn parse_bytes(b: &[u8]) -> Option<Country> {
         let t = b.trim_ascii();
         if let Some(c) = code_lookup(t) {
@@ -464,6 +465,7 @@ impl Country {
 }
 
 /// A two- or three-letter code (any case); `UNK` is `XXX`.
+#[inline]
 fn code_lookup(b: &[u8]) -> Option<Country> {
     let id = match b.len() {
         3 => {

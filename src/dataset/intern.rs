@@ -51,6 +51,7 @@ impl Interner {
     /// # Errors
     ///
     /// [`TextsFull`] when `text` is new and the ids are used up: an id never wraps.
+    #[inline]
     pub(crate) fn intern(&mut self, text: &str) -> Result<u32, TextsFull> {
         let slot = recent_slot(text);
         let cached = self.recent[slot];

@@ -490,6 +490,7 @@ macro_rules! tables {
             }
 
             /// Appends a row.
+            #[inline]
             pub(crate) fn push(&mut self, r: $row) {
                 $(Column::push(&mut self.$col, r.$col);)+
             }

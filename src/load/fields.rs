@@ -27,6 +27,7 @@ pub(super) fn vocab_problem<V: Vocabulary>(b: &[u8]) -> Problem {
 
 /// A count written in digits only (the contract's `count`), for the loader
 /// and the source adapters alike.
+#[inline]
 pub(crate) fn parse_digits(b: &[u8]) -> Result<u64, Problem> {
     let mut n: u64 = 0;
     for &c in b {

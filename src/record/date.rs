@@ -95,6 +95,7 @@ const fn month_table() -> [(Day, u8); MONTHS] {
 }
 
 /// Parses exactly `YYYY-MM-DD` (already trimmed) into a day number.
+#[inline]
 pub(crate) fn parse_date(b: &[u8]) -> Result<Day, DateError> {
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return Err(DateError::Malformed);
