@@ -902,6 +902,35 @@ mod tests {
     }
 
     #[test]
+    fn lines_are_counted_as_line_ends_and_lone_carriage_returns() {
+        let mut x: u64 = 11;
+        for len in [0, 1, 2, 254, 255, 256, 511, 1000, 5000] {
+            for density in [2, 5, 64] {
+                let bytes: Vec<u8> = (0..len)
+                    .map(|_| {
+                        x ^= x << 13;
+                        x ^= x >> 7;
+                        x ^= x << 17;
+                        match x % density {
+                            0 => b'\n',
+                            1 => b'\r',
+                            _ => b'a',
+                        }
+                    })
+                    .collect();
+                let lf = bytes.iter().filter(|&&b| b == b'\n').count();
+                let lone_cr = (0..bytes.len())
+                    .filter(|&i| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
+                    .count();
+                assert_eq!(count_lines(&bytes), (lf + lone_cr) as u64, "{len} {density}");
+            }
+        }
+        // A CRLF is one line end, a lone CR one, at the end too.
+        assert_eq!(count_lines(&[b'\n'; 1021]), 1021);
+        assert_eq!(count_lines(b"a\r\nb\rc\n\r"), 4);
+    }
+
+    #[test]
     fn separators_keep_offsets_up_to_the_limit_of_a_piece() {
         let bytes: Vec<u8> = (0..200).map(|i| [b'a', b',', b'\n', b'b'][i * 7 % 4]).collect();
         let base = LINE_END - bytes.len() as u32;
