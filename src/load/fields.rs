@@ -270,18 +270,23 @@ impl FieldSource for Row<'_> {
         required: bool,
         texts: &mut Interner,
     ) -> Parsed<u32> {
-        let b = self.raw(col).trim_ascii();
-        let known = col.and_then(|i| self.rec.get_str(i));
-        let s = match known.map_or_else(|| std::str::from_utf8(b), Ok) {
-            Ok(s) => crate::text::trim_text(s),
-            Err(e) => {
-                return Err(self.reject(name, b, Problem::InvalidUtf8 { byte: e.valid_up_to() }))
-            }
+        // The field as written, less ASCII white space: what a message shows.
+        let shown = || self.raw(col).trim_ascii();
+        // A field of a line known to be UTF-8 is taken as it is (one lookup).
+        let s = match col.and_then(|i| self.rec.get_str(i)) {
+            Some(s) => crate::text::trim_text(s),
+            None => match std::str::from_utf8(shown()) {
+                Ok(s) => crate::text::trim_text(s),
+                Err(e) => {
+                    let problem = Problem::InvalidUtf8 { byte: e.valid_up_to() };
+                    return Err(self.reject(name, shown(), problem));
+                }
+            },
         };
         if s.is_empty() {
-            return if required { Err(self.reject(name, b, Problem::Empty)) } else { Ok(0) };
+            return if required { Err(self.reject(name, shown(), Problem::Empty)) } else { Ok(0) };
         }
-        texts.intern(s).map_err(|_| self.reject(name, b, Problem::TooManyTexts))
+        texts.intern(s).map_err(|_| self.reject(name, shown(), Problem::TooManyTexts))
     }
 }
 
