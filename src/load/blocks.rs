@@ -463,14 +463,23 @@ fn split_lines(
         true
     };
     let mut from = 0;
-    while from < bytes.len() {
-        let to = (from + WINDOW).min(bytes.len());
+    loop {
         // The separators held from the windows before hold no line end:
         // only the new ones are looked through (a line of many fields over
         // many windows is read in linear time).
         let new = held;
-        held = separators(&bytes[from..to], from as u32, limits.delimiter, &mut seps, held);
-        from = to;
+        if from < bytes.len() {
+            let to = (from + WINDOW).min(bytes.len());
+            held = separators(&bytes[from..to], from as u32, limits.delimiter, &mut seps, held);
+            from = to;
+        } else if start < bytes.len() {
+            // A last line without a line end ends with the piece.
+            seps.truncate(held);
+            seps.push(bytes.len() as u32 | LINE_END);
+            held += 1;
+        } else {
+            return true;
+        }
         let mut first = 0;
         for k in new..held {
             let s = seps[k];
@@ -500,22 +509,6 @@ fn split_lines(
             held -= first;
         }
     }
-    if start < bytes.len() {
-        let end = content_end(start, bytes.len());
-        if end > start {
-            // The last field ends at the end of the piece.
-            seps.truncate(held);
-            seps.push(end as u32 | LINE_END);
-            if !quoted {
-                record(start, end, line + 1, Bounds::Cuts { seps: &seps, start: start as u32 });
-            } else if cut(&mut bounds, &seps, start, end) {
-                record(start, end, line + 1, Bounds::Pairs(&bounds));
-            } else {
-                return false;
-            }
-        }
-    }
-    true
 }
 
 /// The bytes of field `from..to` without its quotes if it is quoted whole;
@@ -817,12 +810,7 @@ mod tests {
                 }
                 let limits =
                     super::super::Limits { field_bytes: 40, record_bytes: 1 << 26, delimiter };
-                let header = "date,period_start,origin,host,kind,count,crossing,source"
-                    .replace(',', &d.to_string());
-                let mut loader = Loader::new().delimiter(delimiter);
-                let rec = csv::ByteRecord::from(header.split(d).collect::<Vec<_>>());
-                let shape =
-                    header_shape(&mut loader, Table::Deportations, "d.csv", 1, &rec).unwrap();
+                let shape = deportations_shape(delimiter);
                 let bytes = text.as_bytes();
                 assert!(splittable(bytes, limits));
                 let mut read = empty();
@@ -953,10 +941,7 @@ mod tests {
         text.push('\n');
         let limits =
             super::super::Limits { field_bytes: 1 << 20, record_bytes: 1 << 26, delimiter: b',' };
-        let header = "date,period_start,origin,host,kind,count,crossing,source";
-        let mut loader = Loader::new();
-        let rec = csv::ByteRecord::from(header.split(',').collect::<Vec<_>>());
-        let shape = header_shape(&mut loader, Table::Deportations, "d.csv", 1, &rec).unwrap();
+        let shape = deportations_shape(b',');
         let mut piece = empty();
         let bytes = text.as_bytes();
         assert!(split_lines(Table::Deportations, &shape, "d.csv", bytes, 1, limits, &mut piece));
@@ -967,6 +952,16 @@ mod tests {
             Problem::Ragged { found: 20 * WINDOW + 1, expected: 8 }
         );
         assert_eq!(piece.rejections[0].line, 2);
+    }
+
+    /// The shape of a deportations file with the canonical header written
+    /// with `delimiter`.
+    fn deportations_shape(delimiter: u8) -> Shape {
+        let names =
+            ["date", "period_start", "origin", "host", "kind", "count", "crossing", "source"];
+        let rec = csv::ByteRecord::from(names.to_vec());
+        let mut loader = Loader::new().delimiter(delimiter);
+        header_shape(&mut loader, Table::Deportations, "d.csv", 1, &rec).unwrap()
     }
 
     fn empty() -> Piece {
