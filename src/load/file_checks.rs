@@ -534,9 +534,11 @@ fn check_groups(
     let mut found = Vec::new();
     let mut group = Vec::new();
     let mut scratch = Scratch::default();
+    let mut periods = Vec::new();
     for (i, j) in runs(keys, 64 + row_bits) {
-        // A lone row of a series new in this file overlaps nothing.
-        if j - i > 1 || prior {
+        // A lone row of a series new in this file overlaps nothing, nor do
+        // rows whose periods are disjoint.
+        if prior || j - i > 1 && !disjoint(&keys[i..j], &mut periods) {
             group.clear();
             group.extend(keys[i..j].iter().map(|&k| {
                 let row = from + ((k >> 64) as u64 & mask) as usize;
@@ -547,6 +549,30 @@ fn check_groups(
     }
     found.sort_unstable_by_key(|f| f.row);
     found
+}
+
+/// True when the periods of one series' sort elements (first day in bits
+/// 32..64, last day in bits 0..32) each end no earlier than they start and
+/// no two share a day: then, in any order, no row repeats or overlaps
+/// another, and [`check_series`] would find nothing. A series whose rows
+/// come in date order is seen in one pass; others are sorted by start in
+/// `periods` first.
+fn disjoint(keys: &[u128], periods: &mut Vec<(Day, Day)>) -> bool {
+    let period = |k: u128| ((k >> 32) as u32 as Day, k as u32 as Day);
+    let mut last = None;
+    let in_order = keys.iter().all(|&k| {
+        let (start, end) = period(k);
+        let after = last.map_or(true, |l| l < start);
+        last = Some(end);
+        start <= end && after
+    });
+    if in_order {
+        return true;
+    }
+    periods.clear();
+    periods.extend(keys.iter().map(|&k| period(k)));
+    periods.sort_unstable();
+    periods.iter().all(|&(start, end)| start <= end) && periods.windows(2).all(|w| w[0].1 < w[1].0)
 }
 
 /// Buffers reused from one series to the next.
@@ -812,5 +838,53 @@ mod tests {
         want.sort_by_key(|k| k >> 16);
         radix_sort(&mut keys, 16, 64);
         assert_eq!(keys, want);
+    }
+
+    #[test]
+    fn disjoint_periods_are_those_no_two_of_which_share_a_day() {
+        // Pairs compared day by day: the oracle knows nothing of sorting.
+        let share_a_day =
+            |a: (Day, Day), b: (Day, Day)| (a.0..=a.1).any(|d| (b.0..=b.1).contains(&d));
+        let element = |(start, end): (Day, Day)| (start as u32 as u128) << 32 | end as u32 as u128;
+        let mut x: u64 = 11;
+        let mut next = |n: u64| {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (x >> 33) % n
+        };
+        let (mut yes, mut no) = (0, 0);
+        let mut scratch = Vec::new();
+        for case in 0..20_000 {
+            let len = 1 + next(if case % 10 == 0 { 40 } else { 6 }) as usize;
+            // Days around 1970 (negative before it), a narrow span so that
+            // periods often touch, meet or repeat; now and then a period
+            // that ends before it starts, or rows in date order.
+            let mut periods: Vec<(Day, Day)> = (0..len)
+                .map(|_| {
+                    let start = next(len as u64 * 12) as Day - 30;
+                    let end = start + next(10) as Day - i32::from(next(50) == 0) * 3;
+                    (start, end)
+                })
+                .collect();
+            if case % 3 == 0 {
+                periods.sort();
+            }
+            let want = periods.iter().all(|p| p.0 <= p.1)
+                && (0..len).all(|i| (0..i).all(|j| !share_a_day(periods[i], periods[j])));
+            let keys: Vec<u128> = periods.iter().map(|&p| element(p)).collect();
+            assert_eq!(disjoint(&keys, &mut scratch), want, "{periods:?}");
+            if want {
+                yes += 1;
+            } else {
+                no += 1;
+            }
+        }
+        // Both answers, in date order and not, were exercised.
+        assert!(yes > 2_000 && no > 2_000, "{yes} {no}");
+        // The same first and last day twice; one day apart; one day shared.
+        let day = |d: (Day, Day)| element(d);
+        assert!(!disjoint(&[day((5, 9)), day((5, 9))], &mut scratch));
+        assert!(disjoint(&[day((10, 12)), day((5, 9))], &mut scratch));
+        assert!(!disjoint(&[day((9, 12)), day((5, 9))], &mut scratch));
+        assert!(disjoint(&[day((-3, -1)), day((0, 0))], &mut scratch));
     }
 }
