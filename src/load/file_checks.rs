@@ -557,11 +557,15 @@ fn check_groups(
 /// another, and [`check_series`] would find nothing. A series whose rows
 /// come in date order is seen in one pass; others are sorted by start in
 /// `periods` first.
-fn disjoint(keys: &[u128], periods: &mut Vec<(Day, Day)>) -> bool {
-    let period = |k: u128| ((k >> 32) as u32 as Day, k as u32 as Day);
+fn disjoint(keys: &[u128], periods: &mut Vec<u64>) -> bool {
+    // A period's two days with their sign bits flipped, so that unsigned
+    // order is day order (days before 1970 are negative) and a period
+    // sorts as one number, by first day then last.
+    let period = |k: u128| k as u64 ^ 0x8000_0000_8000_0000;
+    let days = |p: u64| ((p >> 32) as u32, p as u32);
     let mut last = None;
     let in_order = keys.iter().all(|&k| {
-        let (start, end) = period(k);
+        let (start, end) = days(period(k));
         let after = last.map_or(true, |l| l < start);
         last = Some(end);
         start <= end && after
@@ -572,7 +576,8 @@ fn disjoint(keys: &[u128], periods: &mut Vec<(Day, Day)>) -> bool {
     periods.clear();
     periods.extend(keys.iter().map(|&k| period(k)));
     periods.sort_unstable();
-    periods.iter().all(|&(start, end)| start <= end) && periods.windows(2).all(|w| w[0].1 < w[1].0)
+    periods.iter().all(|&p| days(p).0 <= days(p).1)
+        && periods.windows(2).all(|w| days(w[0]).1 < days(w[1]).0)
 }
 
 /// Buffers reused from one series to the next.
