@@ -446,21 +446,32 @@ fn split_lines(
             at
         }
     };
-    // The bounds of the fields of the line from `start` ending at `end`,
-    // cut at `seps` (the last one may be the line end); false at a field
-    // that only the `csv` crate reads right.
+    // The bounds of the fields of a line of a piece with quotes, from
+    // `start` ending at `end`, cut at `seps` (the last one may be the line
+    // end), a field quoted whole (`"..."`) without its quotes; false when a
+    // field holds any other quote (then only the `csv` crate reads it
+    // right). The fields and the delimiters between them make up the
+    // line, and a delimiter is never a quote: so the line's quotes are two
+    // for each field quoted whole exactly when no field holds another one,
+    // and one count of the line's quotes spares a search in each field.
     let cut = |bounds: &mut Vec<u32>, seps: &[u32], start: usize, end: usize| {
         bounds.clear();
         let mut field = start;
+        let mut whole = 0;
         for &s in seps {
             let at = ((s & !LINE_END) as usize).min(end);
-            let Some((a, b)) = field_bounds(bytes, quoted, field.min(at), at) else {
-                return false;
+            let from = field.min(at);
+            let f = &bytes[from..at];
+            let (a, b) = if f.len() >= 2 && f[0] == b'"' && f[f.len() - 1] == b'"' {
+                whole += 1;
+                (from + 1, at - 1)
+            } else {
+                (from, at)
             };
             bounds.extend([(a - start) as u32, (b - start) as u32]);
             field = at + 1;
         }
-        true
+        bytes[start..end].iter().filter(|&&b| b == b'"').count() == 2 * whole
     };
     let mut from = 0;
     loop {
@@ -509,23 +520,6 @@ fn split_lines(
             held -= first;
         }
     }
-}
-
-/// The bytes of field `from..to` without its quotes if it is quoted whole;
-/// `None` if it holds any other quote (then only the `csv` crate reads it
-/// right). `quoted`: whether the piece has a quote at all.
-#[inline]
-fn field_bounds(bytes: &[u8], quoted: bool, from: usize, to: usize) -> Option<(usize, usize)> {
-    if !quoted {
-        return Some((from, to));
-    }
-    let f = &bytes[from..to];
-    let (a, b) = if f.len() >= 2 && f[0] == b'"' && f[f.len() - 1] == b'"' {
-        (from + 1, to - 1)
-    } else {
-        (from, to)
-    };
-    memchr::memchr(b'"', &bytes[a..b]).is_none().then_some((a, b))
 }
 
 /// The bytes [`split_lines`] looks for separators in at a time (a multiple
