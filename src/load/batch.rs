@@ -156,9 +156,7 @@ pub(super) fn flush(
     if table != Table::Statements {
         // Registrations and flows (with their overlapping periods) are
         // checked for duplicates once the file is read (`file_checks`).
-        for (j, &line) in batch.lines.iter().enumerate() {
-            state.lines[t].push((batch.start + j) as u32, line, file);
-        }
+        state.lines[t].push_all(batch.start as u32, &batch.lines, file);
         batch.start = end;
         batch.lines.clear();
         batch.rejections_from = loader.report.rejections.len();

@@ -226,17 +226,28 @@ impl LineMap {
     }
 
     pub(crate) fn push(&mut self, row: u32, line: u64, file: &str) {
-        debug_assert_eq!(row, self.len);
-        self.len = row + 1;
+        self.push_all(row, &[line], file);
+    }
+
+    /// [`LineMap::push`] of rows `first..` at `lines` of one file (its
+    /// name compared once, not once a row).
+    pub(crate) fn push_all(&mut self, first: u32, lines: &[u64], file: &str) {
+        debug_assert_eq!(first, self.len);
+        if lines.is_empty() {
+            return;
+        }
         if self.files.last().map_or(true, |f| f != file) {
             self.files.push(file.to_string());
         }
         let file = self.files.len() as u32 - 1;
-        // Wrapping: a later file's lines may be smaller than the row number.
-        let offset = line.wrapping_sub(row as u64);
-        if self.runs.last().map(|&(_, o, f)| (o, f)) != Some((offset, file)) {
-            self.runs.push((row, offset, file));
+        for (row, &line) in (first..).zip(lines) {
+            // Wrapping: a later file's lines may be smaller than the row number.
+            let offset = line.wrapping_sub(row as u64);
+            if self.runs.last().map(|&(_, o, f)| (o, f)) != Some((offset, file)) {
+                self.runs.push((row, offset, file));
+            }
         }
+        self.len = first + lines.len() as u32;
     }
 
     /// The file and line of a loaded row.
