@@ -542,25 +542,17 @@ pub(super) const LINE_END: u32 = 1 << 31;
 /// a line end's with [`LINE_END`] set, and returns how many entries `out`
 /// now holds; its entries past those are scratch (grown when short).
 ///
-/// Sixty-four bytes at a time: each eight compared with both bytes at once
-/// into one bit a byte, then sixteen of the block's offsets written
+/// Sixty-four bytes at a time: each byte compared with both (wide compares
+/// the compiler makes of a plain loop), each eight results gathered into
+/// eight bits by one multiply, then sixteen of the block's offsets written
 /// whatever their number (the slots past it overwritten by the next
 /// block; more only for a block of more than sixteen separators), so that
 /// no branch depends on how many separators a block has.
 fn separators(bytes: &[u8], base: u32, delimiter: u8, out: &mut Vec<u32>, mut n: usize) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    // The top bit of each byte of `w` equal to the byte of `pattern`: the
-    // low seven bits added to 0x7F carry into the top bit unless all zero,
-    // and no byte carries into the next.
-    let equal = |w: u64, pattern: u64| {
-        let t = w ^ pattern;
-        !(((t & LOW7) + LOW7) | t | LOW7)
-    };
-    // The top bits of the eight bytes of `m`, as the eight low bits: the
-    // multiply moves bit 8i to bit 56 + i, and nothing else reaches those.
-    let gather = |m: u64| (m >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56;
-    let (delimiters, newlines) = (ONES * delimiter as u64, ONES * b'\n' as u64);
+    // The low bits of the eight bytes of `m` (each 0 or 1), as the eight
+    // low bits: the multiply moves bit 8i to bit 56 + i, and nothing else
+    // reaches those.
+    let gather = |m: u64| m.wrapping_mul(0x0102_0408_1020_4080) >> 56;
     // Room for a separator a byte: the sixteen slots written for a block
     // end at least 48 entries before that (the block's 64 bytes are still
     // ahead of them).
@@ -570,12 +562,20 @@ fn separators(bytes: &[u8], base: u32, delimiter: u8, out: &mut Vec<u32>, mut n:
     let mut blocks = bytes.chunks_exact(64);
     let mut at = base;
     for block in &mut blocks {
+        // A byte a byte of the block, 1 for a separator (a loop the
+        // compiler turns into wide compares), then eight at a time into
+        // one bit each.
+        let (mut seps, mut nls) = ([0u8; 64], [0u8; 64]);
+        for ((s, e), &b) in seps.iter_mut().zip(nls.iter_mut()).zip(block) {
+            let nl = b == b'\n';
+            *s = (b == delimiter) as u8 | nl as u8;
+            *e = nl as u8;
+        }
         let (mut found, mut ends) = (0u64, 0u64);
-        for (j, word) in block.chunks_exact(8).enumerate() {
-            let w = u64::from_le_bytes(word.try_into().expect("words of 8 bytes"));
-            let e = equal(w, newlines);
-            found |= gather(equal(w, delimiters) | e) << (8 * j);
-            ends |= gather(e) << (8 * j);
+        for (j, (s, e)) in seps.chunks_exact(8).zip(nls.chunks_exact(8)).enumerate() {
+            let word = |b: &[u8]| u64::from_le_bytes(b.try_into().expect("words of 8 bytes"));
+            found |= gather(word(s)) << (8 * j);
+            ends |= gather(word(e)) << (8 * j);
         }
         let count = found.count_ones() as usize;
         let mut write = |slots: &mut [u32]| {
