@@ -450,10 +450,11 @@ fn split_lines(
     // `start` ending at `end`, cut at `seps` (the last one may be the line
     // end), a field quoted whole (`"..."`) without its quotes; false when a
     // field holds any other quote (then only the `csv` crate reads it
-    // right). The fields and the delimiters between them make up the
-    // line, and a delimiter is never a quote: so the line's quotes are two
-    // for each field quoted whole exactly when no field holds another one,
-    // and one count of the line's quotes spares a search in each field.
+    // right). The fields and the delimiters between them make up the line
+    // (`end` is before a CRLF's `\r`), and a delimiter is never a quote nor
+    // a `\r` (`splittable`): so the line's quotes are two for each field
+    // quoted whole exactly when no field holds another one, and one count
+    // of the line's quotes spares a search in each field.
     let cut = |bounds: &mut Vec<u32>, seps: &[u32], start: usize, end: usize| {
         bounds.clear();
         let mut field = start;
@@ -528,6 +529,15 @@ fn quotes(bytes: &[u8]) -> usize {
     bytes.chunks(255).map(|c| c.iter().fold(0u8, |n, &b| n + (b == b'"') as u8) as usize).sum()
 }
 
+/// The eight bytes of `m`, each 0 or 1, as its eight low bits (byte `i`
+/// as bit `i`): the multiply puts bit 8i times bit 7(j + 1) of the
+/// constant at bit 8i + 7j + 7, sixty-four distinct places (nothing
+/// carries), and of them only i + j = 7 lands at 56 and up, at 56 + i.
+#[inline(always)]
+fn gather(m: u64) -> u64 {
+    m.wrapping_mul(0x0102_0408_1020_4080) >> 56
+}
+
 /// The bytes [`split_lines`] looks for separators in at a time (a multiple
 /// of 64, the block of [`separators`], so that only the piece's last
 /// window has a remainder read byte by byte).
@@ -549,10 +559,6 @@ pub(super) const LINE_END: u32 = 1 << 31;
 /// block; more only for a block of more than sixteen separators), so that
 /// no branch depends on how many separators a block has.
 fn separators(bytes: &[u8], base: u32, delimiter: u8, out: &mut Vec<u32>, mut n: usize) -> usize {
-    // The low bits of the eight bytes of `m` (each 0 or 1), as the eight
-    // low bits: the multiply moves bit 8i to bit 56 + i, and nothing else
-    // reaches those.
-    let gather = |m: u64| m.wrapping_mul(0x0102_0408_1020_4080) >> 56;
     // Room for a separator a byte: the sixteen slots written for a block
     // end at least 48 entries before that (the block's 64 bytes are still
     // ahead of them).
@@ -916,6 +922,17 @@ mod tests {
         // A CRLF is one line end, a lone CR one, at the end too.
         assert_eq!(count_lines(&[b'\n'; 1021]), 1021);
         assert_eq!(count_lines(b"a\r\nb\rc\n\r"), 4);
+    }
+
+    #[test]
+    fn gather_puts_each_byte_in_its_bit() {
+        for pattern in 0..256u64 {
+            let mut word = 0u64;
+            for i in 0..8 {
+                word |= (pattern >> i & 1) << (8 * i);
+            }
+            assert_eq!(gather(word), pattern, "{word:#x}");
+        }
     }
 
     #[test]

@@ -284,6 +284,45 @@ mod tests {
     }
 
     #[test]
+    fn line_map_of_batches_recovers_every_line_in_fewest_runs() {
+        // Batches of rows (some empty) from two files, lines rising with
+        // jumps, the file changing between batches, then a cut and more.
+        let mut x: u64 = 9;
+        let mut next = |n: u64| {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (x >> 33) % n
+        };
+        let mut map = LineMap::default();
+        let mut want: Vec<(&str, u64)> = Vec::new();
+        let mut line = 1;
+        for batch in 0..300 {
+            if batch == 200 {
+                map.truncate(want.len() / 2);
+                want.truncate(want.len() / 2);
+            }
+            let file = if batch / 7 % 2 == 0 { "a.csv" } else { "b.csv" };
+            let lines: Vec<u64> = (0..next(5))
+                .map(|_| {
+                    line += 1 + u64::from(next(4) == 0) * next(3);
+                    line
+                })
+                .collect();
+            map.push_all(want.len() as u32, &lines, file);
+            want.extend(lines.iter().map(|&l| (file, l)));
+            assert_eq!(map.len(), want.len());
+        }
+        for (row, &w) in want.iter().enumerate() {
+            assert_eq!(map.line(row as u32), w, "{row}");
+        }
+        // A run starts where the line stops following the row, or the file
+        // changes: no more runs than that.
+        let starts = (0..want.len())
+            .filter(|&r| r == 0 || want[r].0 != want[r - 1].0 || want[r].1 != want[r - 1].1 + 1)
+            .count();
+        assert_eq!(map.runs.len(), starts);
+    }
+
+    #[test]
     fn line_map_recovers_lines() {
         let lines = [2u64, 3, 5, 6, 7, 10, 11];
         let mut map = LineMap::default();

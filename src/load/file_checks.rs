@@ -536,8 +536,8 @@ fn check_groups(
     let mut scratch = Scratch::default();
     let mut periods = Vec::new();
     for (i, j) in runs(keys, 64 + row_bits) {
-        // A lone row of a series new in this file overlaps nothing, nor do
-        // rows whose periods are disjoint.
+        // When the table had no rows before this file, a lone row of a
+        // series overlaps nothing, nor do rows whose periods are disjoint.
         if prior || j - i > 1 && !disjoint(&keys[i..j], &mut periods) {
             group.clear();
             group.extend(keys[i..j].iter().map(|&k| {
@@ -554,9 +554,10 @@ fn check_groups(
 /// True when the periods of one series' sort elements (first day in bits
 /// 32..64, last day in bits 0..32) each end no earlier than they start and
 /// no two share a day: then, in any order, no row repeats or overlaps
-/// another, and [`check_series`] would find nothing. A series whose rows
-/// come in date order is seen in one pass; others are sorted by start in
-/// `periods` first.
+/// another, and when the table had no rows before the file,
+/// [`check_series`] would find nothing. A series whose rows come in date
+/// order is seen in one pass; others are sorted by first day (then last)
+/// in `periods` first.
 fn disjoint(keys: &[u128], periods: &mut Vec<u64>) -> bool {
     // A period's two days with their sign bits flipped, so that unsigned
     // order is day order (days before 1970 are negative) and a period
@@ -843,6 +844,51 @@ mod tests {
         want.sort_by_key(|k| k >> 16);
         radix_sort(&mut keys, 16, 64);
         assert_eq!(keys, want);
+    }
+
+    #[test]
+    fn disjoint_series_are_those_the_exact_check_finds_nothing_in() {
+        // The exact file-order check of a file with no earlier rows, over
+        // series near both ends of the day numbers and around 1970, in
+        // date order and not.
+        let (ds, index) = (Dataset::default(), OverlapIndex::default());
+        let (mut scratch, mut periods) = (Scratch::default(), Vec::new());
+        let mut x: u64 = 7;
+        let mut next = |n: u64| {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (x >> 33) % n
+        };
+        let (mut yes, mut no) = (0, 0);
+        for case in 0..40_000 {
+            let len = 2 + next(if case % 10 == 0 { 80 } else { 6 }) as usize;
+            let base: Day = [i32::MIN, -400, 19_000, i32::MAX - 2_000][case % 4];
+            let mut days: Vec<(Day, Day)> = (0..len)
+                .map(|_| {
+                    let start = base + next(len as u64 * 10) as Day;
+                    (start, start + next(12) as Day)
+                })
+                .collect();
+            if case % 3 == 0 {
+                days.sort();
+            }
+            let rows: Vec<(usize, Day, Day)> =
+                days.iter().enumerate().map(|(row, &(s, e))| (row, s, e)).collect();
+            let keys: Vec<u128> = rows
+                .iter()
+                .map(|&(row, s, e)| {
+                    (row as u128) << 64 | (s as u32 as u128) << 32 | e as u32 as u128
+                })
+                .collect();
+            let mut found = Vec::new();
+            check_series(&ds, &index, &rows, false, &mut scratch, &mut found);
+            assert_eq!(disjoint(&keys, &mut periods), found.is_empty(), "{days:?}");
+            if found.is_empty() {
+                yes += 1;
+            } else {
+                no += 1;
+            }
+        }
+        assert!(yes > 4_000 && no > 4_000, "{yes} {no}");
     }
 
     #[test]
