@@ -925,6 +925,50 @@ mod tests {
     }
 
     #[test]
+    fn split_lines_leaves_a_line_with_any_stray_quote_to_the_csv_crate() {
+        // A field holds a stray quote unless its only quotes are the two
+        // around it; lines of one piece each, judged field by field.
+        let stray = |f: &str| match f.strip_prefix('"').and_then(|f| f.strip_suffix('"')) {
+            Some(inner) => inner.contains('"'),
+            None => f.contains('"'),
+        };
+        let row = ["2023-11-01", "", "AFG", "PAK", "deported", "17000", "Torkham", "IOM"];
+        let mut lines: Vec<String> = Vec::new();
+        for odd in ["a\"b", "\"a", "a\"", "\"", "\"\"\"", "\"\"\"\"", "\"a\"b\"", "\"\"", "\"x\""] {
+            for at in [0, 3, 7] {
+                let mut fields: Vec<String> = row.iter().map(|f| format!("\"{f}\"")).collect();
+                fields[at] = odd.to_string();
+                lines.push(fields.join(","));
+            }
+        }
+        // More quotes than one byte-wide sum holds: 130 fields quoted
+        // whole (a ragged row), then one of them not.
+        let many: Vec<&str> = vec!["\"x\""; 130];
+        lines.push(many.join(","));
+        let mut one_off = many.clone();
+        one_off[129] = "x\"";
+        lines.push(one_off.join(","));
+        let shape = deportations_shape(b',');
+        let limits =
+            super::super::Limits { field_bytes: 4096, record_bytes: 1 << 20, delimiter: b',' };
+        for line in &lines {
+            let want = !line.split(',').any(stray);
+            let text = format!("{line}\n");
+            let got = split_lines(
+                Table::Deportations,
+                &shape,
+                "d.csv",
+                text.as_bytes(),
+                1,
+                limits,
+                &mut empty(),
+            );
+            assert_eq!(got, want, "{line}");
+        }
+        assert!(lines.iter().filter(|l| !l.split(',').any(stray)).count() >= 6);
+    }
+
+    #[test]
     fn gather_puts_each_byte_in_its_bit() {
         for pattern in 0..256u64 {
             let mut word = 0u64;
