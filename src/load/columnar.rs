@@ -365,6 +365,7 @@ impl ArrowRow<'_, '_> {
 
     /// The row's date as a day number (any integer, not yet range
     /// checked), `None` when empty.
+    #[inline]
     fn day(&self, col: Option<usize>, name: &str) -> Parsed<Option<i64>> {
         let Col::Dates(d) = self.col(col) else { return Ok(None) };
         let i = self.i;
@@ -401,6 +402,7 @@ impl ArrowRow<'_, '_> {
     }
 
     /// A day number in the contract's years.
+    #[inline]
     fn in_range(&self, day: i64, name: &str) -> Parsed<Day> {
         match Day::try_from(day) {
             Ok(d) if (FIRST_DAY..=LAST_DAY).contains(&d) => Ok(d),
