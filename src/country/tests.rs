@@ -415,6 +415,25 @@ fn parse_bytes_matches_parse() {
 }
 
 #[test]
+fn parse_bytes_reads_every_three_capitals_as_parse_does() {
+    // The three capital letters that files write are read by one lookup;
+    // every one of the 17,576 must mean what `parse` says (`UNK` is `XXX`,
+    // names of three letters, none).
+    let mut codes = 0;
+    for a in b'A'..=b'Z' {
+        for b in b'A'..=b'Z' {
+            for c in b'A'..=b'Z' {
+                let s = String::from_utf8(vec![a, b, c]).unwrap();
+                let got = Country::parse_bytes(s.as_bytes());
+                assert_eq!(got, Country::parse(&s).ok(), "{s}");
+                codes += got.is_some() as usize;
+            }
+        }
+    }
+    assert!(codes > 249, "{codes}");
+}
+
+#[test]
 fn parse_bytes_never_panics() {
     assert_eq!(Country::parse_bytes(b"\xff\xfe\xfd"), None);
     assert_eq!(Country::parse_bytes(b"PA\xff"), None);
