@@ -327,12 +327,11 @@ impl Country {
     /// Never allocates, never panics; invalid UTF-8 gives `None`.
     #[inline]
     pub(crate) fn parse_bytes(b: &[u8]) -> Option<Country> {
-        // Three capital letters, as files write codes: one lookup.
+        // Three capital letters, as files write codes: looked up before
+        // any trimming.
         if let [b'A'..=b'Z', b'A'..=b'Z', b'A'..=b'Z'] = *b {
-            let i = index3(b);
-            let id = ALPHA3_INDEX[i];
-            if id != NONE && i != UNK_INDEX {
-                return Some(Country(id));
+            if let Some(c) = code_lookup(b) {
+                return Some(c);
             }
         }
         let t = b.trim_ascii();

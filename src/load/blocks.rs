@@ -568,9 +568,9 @@ fn separators(bytes: &[u8], base: u32, delimiter: u8, out: &mut Vec<u32>, mut n:
     let mut blocks = bytes.chunks_exact(64);
     let mut at = base;
     for block in &mut blocks {
-        // A byte a byte of the block, 1 for a separator (a loop the
-        // compiler turns into wide compares), then eight at a time into
-        // one bit each.
+        // Each byte of the block as 1 when it is a separator (a loop the
+        // compiler turns into wide compares), then eight of those at a
+        // time into one bit each.
         let (mut seps, mut nls) = ([0u8; 64], [0u8; 64]);
         for ((s, e), &b) in seps.iter_mut().zip(nls.iter_mut()).zip(block) {
             let nl = b == b'\n';

@@ -287,11 +287,7 @@ mod tests {
     fn line_map_of_batches_recovers_every_line_in_fewest_runs() {
         // Batches of rows (some empty) from two files, lines rising with
         // jumps, the file changing between batches, then a cut and more.
-        let mut x: u64 = 9;
-        let mut next = |n: u64| {
-            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            (x >> 33) % n
-        };
+        let mut next = crate::load::draws(9);
         let mut map = LineMap::default();
         let mut want: Vec<(&str, u64)> = Vec::new();
         let mut line = 1;

@@ -853,11 +853,7 @@ mod tests {
         // date order and not.
         let (ds, index) = (Dataset::default(), OverlapIndex::default());
         let (mut scratch, mut periods) = (Scratch::default(), Vec::new());
-        let mut x: u64 = 7;
-        let mut next = |n: u64| {
-            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            (x >> 33) % n
-        };
+        let mut next = crate::load::draws(7);
         let (mut yes, mut no) = (0, 0);
         for case in 0..40_000 {
             let len = 2 + next(if case % 10 == 0 { 80 } else { 6 }) as usize;
@@ -897,11 +893,7 @@ mod tests {
         let share_a_day =
             |a: (Day, Day), b: (Day, Day)| (a.0..=a.1).any(|d| (b.0..=b.1).contains(&d));
         let element = |(start, end): (Day, Day)| (start as u32 as u128) << 32 | end as u32 as u128;
-        let mut x: u64 = 11;
-        let mut next = |n: u64| {
-            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            (x >> 33) % n
-        };
+        let mut next = crate::load::draws(11);
         let (mut yes, mut no) = (0, 0);
         let mut scratch = Vec::new();
         for case in 0..20_000 {

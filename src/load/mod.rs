@@ -22,6 +22,17 @@ mod progress;
 pub(crate) mod push;
 mod rejection;
 
+/// Numbers below `n` from a fixed-seed linear congruential generator, for
+/// the loader's unit tests.
+#[cfg(test)]
+fn draws(seed: u64) -> impl FnMut(u64) -> u64 {
+    let mut x = seed;
+    move |n| {
+        x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (x >> 33) % n
+    }
+}
+
 pub(crate) use crate::text::{bounded_list, cut};
 #[cfg(feature = "encoding")]
 pub use decode::Encoding;
