@@ -244,7 +244,11 @@ impl Dataset {
     pub(crate) fn day_range(&self, table: Table) -> Option<(Day, Day)> {
         *self.cache.day_range[table as usize].get_or_init(|| {
             let dates = self.dates(table);
-            Some((*dates.iter().min()?, *dates.iter().max()?))
+            // One pass for both ends, in a loop the compiler makes wide (a
+            // first query waited on two scalar passes over the dates).
+            let (min, max) =
+                dates.iter().fold((Day::MAX, Day::MIN), |(lo, hi), &d| (lo.min(d), hi.max(d)));
+            (!dates.is_empty()).then_some((min, max))
         })
     }
 
