@@ -427,7 +427,20 @@ fn split_lines(
     let mut line = line_base;
     // The start of the line being read.
     let mut start = 0;
+    // Flows in the contract's column order: each line read by the direct
+    // reader first (no field over the limit when the line is not).
+    let direct = text.is_some() && super::fields::canonical_flows(table, shape);
     let mut record = |start: usize, end: usize, line: u64, bounds: Bounds<'_>| {
+        if let Some(text) = text.filter(|_| direct && end - start <= limits.field_bytes) {
+            let ds = &mut piece.ds;
+            if let Some(row) =
+                super::fields::flow_row(&text[start..end], bounds, shape.width, &mut ds.texts)
+            {
+                ds.deportations.push(row);
+                piece.lines.push(line);
+                return;
+            }
+        }
         let fields = match text {
             Some(text) => Fields::Text(&text[start..end], bounds),
             None => Fields::Split(&bytes[start..end], bounds),
