@@ -34,6 +34,7 @@ pub(crate) fn trim_bytes(b: &[u8]) -> &[u8] {
 pub(crate) fn trim_text(s: &str) -> &str {
     match (s.as_bytes().first(), s.as_bytes().last()) {
         (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => s,
+        (None, _) => s,
         _ => s.trim(),
     }
 }

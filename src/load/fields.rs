@@ -319,54 +319,59 @@ pub(super) fn flow_row(
     if bounds.len() != width || !(8..=9).contains(&width) {
         return None;
     }
-    let mut fields = [""; 9];
+    // Where each field starts and ends in the line (an absent `reference`
+    // empty).
+    let mut cuts = [(0, 0); 9];
     match bounds {
         // Field by field from the line's start: each ends at its separator
         // and the next begins after it, the last at the line's end.
         Bounds::Cuts { seps, start } => {
             let mut from = 0;
-            for (i, f) in fields[..width].iter_mut().enumerate() {
+            for (i, cut) in cuts[..width].iter_mut().enumerate() {
                 let to = match seps.get(i + 1) {
                     Some(_) => (seps[i] & !super::blocks::LINE_END).wrapping_sub(start) as usize,
                     None => line.len(),
                 };
-                *f = line.get(from..to)?;
+                *cut = (from, to);
                 from = to + 1;
             }
         }
         Bounds::Pairs(pairs) => {
-            for (f, pair) in fields.iter_mut().zip(pairs.chunks_exact(2)) {
-                *f = line.get(pair[0] as usize..pair[1] as usize)?;
+            for (cut, pair) in cuts.iter_mut().zip(pairs.chunks_exact(2)) {
+                *cut = (pair[0] as usize, pair[1] as usize);
             }
         }
     }
-    let date = parse_date(fields[0].as_bytes()).ok()?;
-    let period_start = match fields[1] {
-        "" => NO_DAY,
-        f => Some(parse_date(f.as_bytes()).ok()?).filter(|&s| s <= date)?,
+    // Dates, codes, words and digits as bytes; texts as text (a field cut
+    // inside a character, at a delimiter that is no ASCII, is none).
+    let bytes = |i: usize| line.as_bytes().get(cuts[i].0..cuts[i].1);
+    let date = parse_date(bytes(0)?).ok()?;
+    let period_start = match bytes(1)? {
+        [] => NO_DAY,
+        f => Some(parse_date(f).ok()?).filter(|&s| s <= date)?,
     };
-    let mut text = |f: &str, required: bool| -> Option<u32> {
-        let s = crate::text::trim_text(f);
+    let count = match bytes(5)? {
+        [] => return None,
+        f => parse_digits(f).ok()?,
+    };
+    let mut text = |i: usize, required: bool| -> Option<u32> {
+        let s = crate::text::trim_text(line.get(cuts[i].0..cuts[i].1)?);
         if s.is_empty() {
             (!required).then_some(0)
         } else {
             texts.intern(s).ok()
         }
     };
-    let count = match fields[5] {
-        "" => return None,
-        f => parse_digits(f.as_bytes()).ok()?,
-    };
     Some(crate::dataset::DeportationRow {
         date,
         period_start,
-        origin: Country::parse_bytes(fields[2].as_bytes())?.id(),
-        host: Country::parse_bytes(fields[3].as_bytes())?.id(),
-        kind: crate::ReturnKind::parse_bytes(fields[4].as_bytes())?.into(),
+        origin: Country::parse_bytes(bytes(2)?)?.id(),
+        host: Country::parse_bytes(bytes(3)?)?.id(),
+        kind: crate::ReturnKind::parse_bytes(bytes(4)?)?.into(),
         count,
-        crossing: text(fields[6], false)?,
-        source: text(fields[7], true)?,
-        reference: text(fields[8], false)?,
+        crossing: text(6, false)?,
+        source: text(7, true)?,
+        reference: text(8, false)?,
     })
 }
 
