@@ -307,7 +307,9 @@ pub(super) fn canonical_flows(table: Table, shape: &Shape) -> bool {
 /// header's width or any field would be rejected, and [`parse_record`]
 /// then reads the line and says why. The texts are interned last, in
 /// column order, as [`parse_record`] does: a line declined after one was
-/// interned leaves the texts as reading it again will.
+/// interned leaves the texts as reading it again will. Its widths and
+/// field positions follow the flow columns of the `tables!` list (a new
+/// column there is a new field here).
 #[inline]
 pub(super) fn flow_row(
     line: &str,
