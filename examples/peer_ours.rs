@@ -139,19 +139,20 @@ fn main() {
     }
 
     // The group-by floor: month places by day, the groups numbered
-    // (month, origin, source), first most significant.
-    let (min_day, max_day) =
-        days.iter().fold((i32::MAX, i32::MIN), |(a, b), &d| (a.min(d), b.max(d)));
+    // (month, origin, source), first most significant (an empty table: one
+    // day, no rows).
+    let min_day = days.iter().copied().min().unwrap_or(0);
+    let max_day = days.iter().copied().max().unwrap_or(0);
     let (n_origins, n_sources) = (origin_ids.len().max(1), source_ids.len().max(1));
     let month = |d: i32| {
         let date = chrono::NaiveDate::from_num_days_from_ce_opt(d).expect("a day of the data");
         date.year() as i64 * 12 + date.month0() as i64
     };
-    let first_month = month(min_day.min(max_day));
-    let months = (month(max_day.max(min_day)) - first_month + 1) as usize;
+    let first_month = month(min_day);
+    let months = (month(max_day) - first_month + 1) as usize;
     let place = (n_origins * n_sources) as u32;
     let month_place: Vec<u32> =
-        (min_day..=max_day.max(min_day)).map(|d| (month(d) - first_month) as u32 * place).collect();
+        (min_day..=max_day).map(|d| (month(d) - first_month) as u32 * place).collect();
     let groups = months * n_origins * n_sources;
     let group_by = |range: std::ops::Range<usize>| -> Vec<u128> {
         const BLOCK: usize = 2048;
