@@ -12,6 +12,8 @@ mod columnar;
 #[cfg(feature = "encoding")]
 mod decode;
 mod dedup;
+#[cfg(test)]
+mod direct_reader_tests;
 mod fields;
 mod file_checks;
 mod header;
