@@ -1,22 +1,39 @@
-//! The direct flow reader through the loader: the same rows under the
-//! contract's header (read directly) and under a permuted one (every line
-//! read by the general reader) load alike, leniently and strictly: rows,
-//! texts, rejections, warnings and counts.
+//! The direct flow reader ([`flow_row`]) against the general one: line by
+//! line (the same rows, rejections and texts), and through the loader (the
+//! same rows under the contract's header, read directly, and under a
+//! permuted one, every line read by the general reader, leniently and
+//! strictly: rows, texts, rejections, warnings and counts).
 
-use crate::{Loader, Table};
+use super::blocks::LINE_END;
+use super::fields::{canonical_flows, flow_row, parse_record, Bounds, Fields, Row};
+use super::header::Shape;
+use crate::dataset::DeportationColumns;
+use crate::{Dataset, Loader, Table};
 
-const NAMES: [&str; 9] =
-    ["date", "period_start", "origin", "host", "kind", "count", "crossing", "source", "reference"];
+/// The flow columns' names, in the contract's order.
+fn names() -> Vec<&'static str> {
+    DeportationColumns::SPECS.iter().map(|s| s.name).collect()
+}
 
 const ALPHA: &[char] = &[
     ',', ' ', '\t', '"', '-', '0', '1', '2', '9', 'A', 'F', 'G', 'P', 'K', 'U', 'N', 'a', 'f', 'g',
     'd', 'e', 'x', 'é', '–', ';', '\u{a0}', '.', '+',
 ];
 
+/// Values of each flow column: the first two common, the others not.
 const POOLS: [&[&str]; 9] = [
-    &["2023-11-01", "2023-11-07", "2024-02-29", "2023-02-29", " 2023-11-01", "", "2101-01-01"],
+    &[
+        "2023-11-01",
+        "2023-11-07",
+        "2024-02-29",
+        "2023-02-29",
+        "2023-1-01",
+        " 2023-11-01",
+        "",
+        "2101-01-01",
+    ],
     &["", "", "2023-10-30", "2023-11-08", "2023-11-01", "x", " "],
-    &["AFG", "PAK", "afg", " AFG", "UNK", "unk", "ZZZ", ""],
+    &["AFG", "PAK", "afg", " AFG", "AFGHANISTAN", "UNK", "unk", "ZZZ", ""],
     &["PAK", "IRN", "DEU", "Pak", "XXX", ""],
     &["deported", "spontaneous", "Deported", "unknown", "", " deported"],
     &["17000", "0", "012", "", "1.5", "-3", "99999999999999999999", "18446744073709551615", " 7"],
@@ -69,6 +86,90 @@ impl Gen {
     }
 }
 
+/// A shape of the contract's flow columns in its order, `width` wide.
+fn flow_shape(width: usize) -> Shape {
+    let all = names();
+    let map = (0..all.len()).map(|i| (i < width).then_some(i)).collect();
+    Shape { map, names: all[..width].iter().map(|s| s.to_string()).collect(), width }
+}
+
+#[test]
+fn only_flows_in_the_contract_order_take_the_direct_reader() {
+    assert!(canonical_flows(Table::Deportations, &flow_shape(9)));
+    assert!(canonical_flows(Table::Deportations, &flow_shape(8)));
+    assert!(!canonical_flows(Table::Registrations, &flow_shape(9)));
+    // Without `crossing`, two columns swapped, or an unknown column.
+    let mut shape = flow_shape(9);
+    shape.map[6] = None;
+    assert!(!canonical_flows(Table::Deportations, &shape));
+    let mut shape = flow_shape(9);
+    shape.map.swap(2, 3);
+    assert!(!canonical_flows(Table::Deportations, &shape));
+    let mut shape = flow_shape(8);
+    shape.width = 9;
+    assert!(!canonical_flows(Table::Deportations, &shape));
+}
+
+/// Lines of common and uncommon fields, read by the direct flow reader
+/// (and, where it declines, by the general one, as a load does) and by
+/// the general reader alone, end with the same rows, rejections and
+/// texts; and the direct reader takes most common lines.
+#[test]
+fn the_direct_flow_reader_reads_as_the_general_one() {
+    let mut g = Gen { draw: Box::new(super::draws(11)) };
+    for width in [8, 9] {
+        let shape = flow_shape(width);
+        let (mut general, mut direct) = (Dataset::default(), Dataset::default());
+        let (mut general_out, mut direct_out) = (Vec::new(), Vec::new());
+        let mut taken = 0;
+        for n in 0..20_000 {
+            let fields = g.fields(width, ',', false);
+            let line = fields.join(",");
+            // Cuts: the offset of each separator, the last the line end.
+            let mut seps: Vec<u32> = line.match_indices(',').map(|(i, _)| i as u32 + 5).collect();
+            seps.push((line.len() as u32 + 5) | LINE_END);
+            let mut pairs = Vec::new();
+            let mut from = 0;
+            for f in &fields {
+                pairs.extend([from as u32, (from + f.len()) as u32]);
+                from += f.len() + 1;
+            }
+            let bounds = match n % 2 {
+                0 => Bounds::Cuts { seps: &seps, start: 5 },
+                _ => Bounds::Pairs(&pairs),
+            };
+            let row = Row::of(Fields::Text(&line, bounds), "f.csv", n + 2);
+            let result = parse_record(Table::Deportations, &shape, &mut general, &row, 1000);
+            general_out.push(result.map_err(|r| r.to_string()));
+            match flow_row(&line, bounds, width, &mut direct.texts) {
+                Some(r) => {
+                    direct.deportations.push(r);
+                    direct_out.push(Ok(()));
+                    taken += 1;
+                }
+                None => {
+                    let result = parse_record(Table::Deportations, &shape, &mut direct, &row, 1000);
+                    direct_out.push(result.map_err(|r| r.to_string()));
+                }
+            }
+        }
+        let first = direct_out.iter().zip(&general_out).position(|(d, g)| d != g);
+        assert_eq!(first.map(|i| (&direct_out[i], &general_out[i])), None, "line {first:?}");
+        let rows = general.len(Table::Deportations);
+        assert_eq!(direct.len(Table::Deportations), rows);
+        for i in 0..rows {
+            let event = |ds: &Dataset| ds.deportations.record(i, &ds.texts);
+            assert_eq!(event(&direct), event(&general), "row {i}");
+        }
+        assert_eq!(direct.texts.len(), general.texts.len());
+        for id in 0..general.texts.len() as u32 {
+            assert_eq!(direct.texts.text(id), general.texts.text(id));
+        }
+        // The common lines (about a third of all) are read directly.
+        assert!(rows > 5_000 && taken * 10 > rows * 9, "{taken} of {rows}");
+    }
+}
+
 /// A lenient and a strict load of `csv` with `delim` and `field_limit`.
 fn load(csv: &[u8], delim: u8, field_limit: usize) -> (String, String) {
     let mut loader = Loader::new().lenient(true).delimiter(delim).max_field_bytes(field_limit);
@@ -95,6 +196,7 @@ fn load(csv: &[u8], delim: u8, field_limit: usize) -> (String, String) {
 /// Rows under the contract's column order and under a permuted header.
 #[test]
 fn canonical_and_permuted_headers_load_alike() {
+    let names = names();
     let mut g = Gen { draw: Box::new(super::draws(91)) };
     let mut lines_total = 0;
     for f in 0..120 {
@@ -113,8 +215,8 @@ fn canonical_and_permuted_headers_load_alike() {
             }
         }
         let d = delim.to_string();
-        let mut a = NAMES[..width].join(&d);
-        let mut b = perm.iter().map(|&p| NAMES[p]).collect::<Vec<_>>().join(&d);
+        let mut a = names[..width].join(&d);
+        let mut b = perm.iter().map(|&p| names[p]).collect::<Vec<_>>().join(&d);
         a.push_str(eol);
         b.push_str(eol);
         for _ in 0..lines {

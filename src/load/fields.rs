@@ -290,6 +290,10 @@ impl FieldSource for Row<'_> {
     }
 }
 
+/// The flow columns: a row of [`flow_row`] has this many fields, or one
+/// fewer (`reference`, optional, left out).
+const FLOW_COLUMNS: usize = DeportationColumns::SPECS.len();
+
 /// Whether a file's rows are flows whose header names the contract's
 /// columns in its order (`reference`, optional, last or left out) and no
 /// other: then [`flow_row`] may read them.
@@ -317,13 +321,13 @@ pub(super) fn flow_row(
     width: usize,
     texts: &mut Interner,
 ) -> Option<crate::dataset::DeportationRow> {
-    // The header's width ([`canonical_flows`]: 8 or 9), and no other.
-    if bounds.len() != width || !(8..=9).contains(&width) {
+    // The header's width (that of [`canonical_flows`]), and no other.
+    if bounds.len() != width || !(FLOW_COLUMNS - 1..=FLOW_COLUMNS).contains(&width) {
         return None;
     }
     // Where each field starts and ends in the line (an absent `reference`
     // empty).
-    let mut cuts = [(0, 0); 9];
+    let mut cuts = [(0, 0); FLOW_COLUMNS];
     match bounds {
         // Field by field from the line's start: each ends at its separator
         // and the next begins after it, the last at the line's end.
@@ -409,131 +413,8 @@ pub(super) fn parse_record(
 
 #[cfg(test)]
 mod tests {
-    use super::{canonical_flows, flow_row, parse_record, Bounds, Fields, Row};
+    use super::Bounds;
     use crate::load::blocks::LINE_END;
-    use crate::load::header::Shape;
-    use crate::{Dataset, Table};
-
-    /// A shape of the contract's flow columns in its order, `width` wide.
-    fn flow_shape(width: usize) -> Shape {
-        let names = ["date", "period_start", "origin", "host", "kind", "count", "crossing"];
-        let mut names: Vec<String> = names.iter().map(|s| s.to_string()).collect();
-        names.extend(["source", "reference"].map(String::from));
-        names.truncate(width);
-        let map = (0..9).map(|i| (i < width).then_some(i)).collect();
-        Shape { map, names, width }
-    }
-
-    #[test]
-    fn only_flows_in_the_contract_order_take_the_direct_reader() {
-        assert!(canonical_flows(Table::Deportations, &flow_shape(9)));
-        assert!(canonical_flows(Table::Deportations, &flow_shape(8)));
-        assert!(!canonical_flows(Table::Registrations, &flow_shape(9)));
-        // Without `crossing`, two columns swapped, or an unknown column.
-        let mut shape = flow_shape(9);
-        shape.map[6] = None;
-        assert!(!canonical_flows(Table::Deportations, &shape));
-        let mut shape = flow_shape(9);
-        shape.map.swap(2, 3);
-        assert!(!canonical_flows(Table::Deportations, &shape));
-        let mut shape = flow_shape(8);
-        shape.width = 9;
-        assert!(!canonical_flows(Table::Deportations, &shape));
-    }
-
-    /// Lines of common and uncommon fields, read by the direct flow reader
-    /// (and, where it declines, by the general one, as a load does) and by
-    /// the general reader alone, end with the same rows, rejections and
-    /// texts; and the direct reader takes most common lines.
-    #[test]
-    fn the_direct_flow_reader_reads_as_the_general_one() {
-        const POOLS: [&[&str]; 9] = [
-            &[
-                "2023-11-01",
-                "2023-11-07",
-                "2024-02-29",
-                "2023-02-29",
-                "2023-1-01",
-                "",
-                " 2023-11-01",
-            ],
-            &["", "", "2023-10-30", "2023-11-08", "2023-11-01", "x", " "],
-            &["AFG", "PAK", "afg", " AFG", "AFGHANISTAN", "ZZZ", "UNK", ""],
-            &["PAK", "IRN", "DEU", "Pak", "XXX", ""],
-            &["deported", "spontaneous", "Deported", "unknown", "", " deported"],
-            &["17000", "0", "012", "", "1.5", "-3", "99999999999999999999", "18446744073709551615"],
-            &["", "Torkham", " Chaman ", "Torkham", "Spin Boldak–Chaman", " ", "\u{a0}x"],
-            &["IOM", "UNHCR", " IOM", "", " ", "Government of Pakistan"],
-            &["", "https://example.org/r", " ", "ref"],
-        ];
-        let mut draw = crate::load::draws(11);
-        for width in [8, 9] {
-            let shape = flow_shape(width);
-            let (mut general, mut direct) = (Dataset::default(), Dataset::default());
-            let (mut general_out, mut direct_out) = (Vec::new(), Vec::new());
-            let mut taken = 0;
-            for n in 0..20_000 {
-                // Mostly each field's first (common) values; at times one
-                // field of its pool, a field more or less, or a quote.
-                let mut fields: Vec<String> = (0..width)
-                    .map(|i| {
-                        let pool = POOLS[i];
-                        let k = if draw(4) == 0 { draw(pool.len() as u64) } else { draw(2) };
-                        pool[k as usize].replace("\\u{a0}", "\u{a0}")
-                    })
-                    .collect();
-                match draw(40) {
-                    0 => fields.push("extra".into()),
-                    1 => drop(fields.pop()),
-                    _ => {}
-                }
-                let line = fields.join(",");
-                // Cuts: the offset of each separator, the last the line end.
-                let mut seps: Vec<u32> =
-                    line.match_indices(',').map(|(i, _)| i as u32 + 5).collect();
-                seps.push((line.len() as u32 + 5) | LINE_END);
-                let mut pairs = Vec::new();
-                let mut from = 0;
-                for f in &fields {
-                    pairs.extend([from as u32, (from + f.len()) as u32]);
-                    from += f.len() + 1;
-                }
-                let bounds = match n % 2 {
-                    0 => Bounds::Cuts { seps: &seps, start: 5 },
-                    _ => Bounds::Pairs(&pairs),
-                };
-                let row = Row::of(Fields::Text(&line, bounds), "f.csv", n + 2);
-                let result = parse_record(Table::Deportations, &shape, &mut general, &row, 1000);
-                general_out.push(result.map_err(|r| r.to_string()));
-                match flow_row(&line, bounds, width, &mut direct.texts) {
-                    Some(r) => {
-                        direct.deportations.push(r);
-                        direct_out.push(Ok(()));
-                        taken += 1;
-                    }
-                    None => {
-                        let result =
-                            parse_record(Table::Deportations, &shape, &mut direct, &row, 1000);
-                        direct_out.push(result.map_err(|r| r.to_string()));
-                    }
-                }
-            }
-            let first = direct_out.iter().zip(&general_out).position(|(d, g)| d != g);
-            assert_eq!(first.map(|i| (&direct_out[i], &general_out[i])), None, "line {first:?}");
-            let rows = general.len(Table::Deportations);
-            assert_eq!(direct.len(Table::Deportations), rows);
-            for i in 0..rows {
-                let event = |ds: &Dataset| ds.deportations.record(i, &ds.texts);
-                assert_eq!(event(&direct), event(&general), "row {i}");
-            }
-            assert_eq!(direct.texts.len(), general.texts.len());
-            for id in 0..general.texts.len() as u32 {
-                assert_eq!(direct.texts.text(id), general.texts.text(id));
-            }
-            // The common lines (about a third of all) are read directly.
-            assert!(rows > 5_000 && taken * 10 > rows * 9, "{taken} of {rows}");
-        }
-    }
 
     #[test]
     fn cuts_give_each_field_between_separators_and_the_last_to_the_line_end() {

@@ -924,10 +924,9 @@ mod tests {
         // Both answers, in date order and not, were exercised.
         assert!(yes > 2_000 && no > 2_000, "{yes} {no}");
         // The same first and last day twice; one day apart; one day shared.
-        let day = |d: (Day, Day)| element(d);
-        assert!(!disjoint(&[day((5, 9)), day((5, 9))], &mut scratch));
-        assert!(disjoint(&[day((10, 12)), day((5, 9))], &mut scratch));
-        assert!(!disjoint(&[day((9, 12)), day((5, 9))], &mut scratch));
-        assert!(disjoint(&[day((-3, -1)), day((0, 0))], &mut scratch));
+        assert!(!disjoint(&[element((5, 9)), element((5, 9))], &mut scratch));
+        assert!(disjoint(&[element((10, 12)), element((5, 9))], &mut scratch));
+        assert!(!disjoint(&[element((9, 12)), element((5, 9))], &mut scratch));
+        assert!(disjoint(&[element((-3, -1)), element((0, 0))], &mut scratch));
     }
 }
